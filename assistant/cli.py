@@ -1,0 +1,276 @@
+"""Command line: `assistant outline|index|remove|search|draft|check|eval|bench`.
+
+The `--json` shapes are public interfaces (scripts rely on them): add fields, never rename.
+User errors print their Chinese message and exit 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.models import ROLE_LABELS, Report, Role
+from assistant.service import Assistant, parse_role
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def outline_dict(report: Report) -> dict[str, Any]:
+    """The public JSON of `assistant outline --json`."""
+    return {
+        "source": report.source,
+        "title": report.title,
+        "sections": [
+            {
+                "id": s.id,
+                "level": s.level,
+                "heading": s.heading,
+                "role": str(s.role),
+                "path": list(s.path),
+                "n_children": s.shape.n_children,
+                "n_points": s.shape.n_points,
+                "chars": s.shape.chars,
+                "placeholders": s.shape.placeholders,
+                "text": s.body,
+                # added fields (not in the original contract)
+                "also_roles": [str(r) for r in s.also_roles],
+                "heading_style": s.shape.heading_style,
+                "point_style": s.shape.point_style,
+                "points": [{"marker": p.marker, "lead": p.lead} for p in s.points],
+            }
+            for s in report.sections
+        ],
+        "warnings": list(report.warnings),
+    }
+
+
+def _cmd_outline(args: argparse.Namespace, app: Assistant) -> int:
+    report = app.outline(args.file)
+    if args.json:
+        _print_json(outline_dict(report))
+        return 0
+    print(f"《{report.title}》  （{report.source}）")
+    for s in report.sections:
+        indent = "  " * max(s.level - 1, 0)
+        heading = s.heading or "（开头）"
+        extra = []
+        if s.shape.n_children:
+            extra.append(f"{s.shape.n_children}个下级标题")
+        if s.shape.n_points:
+            extra.append(f"{s.shape.n_points}点")
+        if s.shape.placeholders:
+            extra.append(f"{s.shape.placeholders}处占位符")
+        print(f"{indent}{heading}  [{s.role.label}] {s.shape.chars}字 {'，'.join(extra)}")
+    for w in report.warnings:
+        print(f"提示：{w}")
+    return 0
+
+
+def _progress(done: int, total: int, name: str) -> None:
+    print(f"[{done}/{total}] {name}", file=sys.stderr)
+
+
+def _cmd_index(args: argparse.Namespace, app: Assistant) -> int:
+    result = app.build_index(args.paths or None, prune=args.prune, progress=_progress)
+    if args.json:
+        _print_json(result.to_dict())
+    else:
+        for m in result.messages:
+            print(m)
+        print(
+            f"新增 {len(result.added)} 篇，更新 {len(result.updated)} 篇，未变 {len(result.skipped)} 篇，"
+            f"删除 {len(result.removed)} 篇，失败 {len(result.failed)} 篇；索引共 {result.n_sections} 个段落。"
+        )
+        for path, err in result.failed:
+            print(f"失败：{path}：{err}", file=sys.stderr)
+    return 0
+
+
+def _cmd_remove(args: argparse.Namespace, app: Assistant) -> int:
+    app.remove_report(args.report)
+    print(f"已从范文库删除“{args.report}”。")
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace, app: Assistant) -> int:
+    results = app.search(args.role, args.topic, k=args.k)
+    if args.json:
+        _print_json(
+            {
+                "results": [
+                    {
+                        "report": e.report,
+                        "title": e.title,
+                        "heading": e.heading,
+                        "path": e.path,
+                        "role": str(e.role),
+                        "n_points": e.n_points,
+                        "score": e.score,
+                        "why": e.why,
+                        "text": e.text,
+                        # added fields
+                        "section_id": e.section_id,
+                        "level": e.level,
+                        "n_children": e.n_children,
+                        "heading_style": e.heading_style,
+                    }
+                    for e in results
+                ]
+            }
+        )
+        return 0
+    if not results:
+        print("没有找到相符的范文段落。")
+    for i, e in enumerate(results, 1):
+        where = " > ".join([*e.path, e.heading]) or "（开头）"
+        print(f"{i}. 《{e.title}》 {where}  [{e.role.label}] 得分 {e.score:.3f}")
+        terms = e.why.get("shared_terms") or []
+        if terms:
+            print(f"   共同词：{'、'.join(terms)}")
+        print("   " + e.text[:120].replace("\n", " ") + ("…" if len(e.text) > 120 else ""))
+    return 0
+
+
+def _read_text(path: str) -> str:
+    from assistant.corpus.load import read_text_file
+
+    return read_text_file(Path(path))
+
+
+def _cmd_draft(args: argparse.Namespace, app: Assistant) -> int:
+    facts = app.parse_facts(_read_text(args.facts))
+    draft = app.draft(args.role, facts, engine=args.engine)
+    if args.json:
+        _print_json(draft.to_dict())
+        return 0
+    if draft.notice:
+        print(f"提示：{draft.notice}", file=sys.stderr)
+    print(draft.text)
+    print()
+    print(f"审核结论：{draft.review.verdict}；问题 {len(draft.review.flags)} 处")
+    for f in draft.review.flags:
+        print(f"  [{f.kind}] “{f.text}”：{f.reason}")
+    if draft.review.unused_facts:
+        print(f"  未使用的素材：{'、'.join(draft.review.unused_facts)}")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace, app: Assistant) -> int:
+    facts = app.parse_facts(_read_text(args.facts))
+    review = app.check(_read_text(args.draft), facts)
+    if args.json:
+        _print_json(review.to_dict())
+        return 0
+    print(f"审核结论：{review.verdict}")
+    for f in review.flags:
+        print(f"  [{f.kind}] {f.start}-{f.end} “{f.text}”：{f.reason}")
+    if review.unused_facts:
+        print(f"未使用的素材：{'、'.join(review.unused_facts)}")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace, app: Assistant) -> int:
+    if args.what == "retrieval":
+        from assistant.index.evaluate import evaluate_retrieval, format_retrieval
+
+        res = evaluate_retrieval(app.settings, paths=args.paths or None)
+        _print_json(res) if args.json else print(format_retrieval(res))
+    else:
+        from assistant.draft.evaluate import evaluate_drafting, format_drafting
+
+        res = evaluate_drafting(app.settings)
+        _print_json(res) if args.json else print(format_drafting(res))
+    return 0
+
+
+def _cmd_bench(args: argparse.Namespace, app: Assistant) -> int:
+    from assistant.index.bench import format_bench, run_bench
+
+    res = run_bench(app.settings, sizes=args.sections, queries=args.queries)
+    _print_json(res) if args.json else print(format_bench(res))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    roles = ", ".join(f"{r.value}={ROLE_LABELS[r]}" for r in Role)
+    p = argparse.ArgumentParser(prog="assistant", description="公文报告起草助手")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    o = sub.add_parser("outline", help="显示一篇范文的结构（标题层级、段落类型、形态）")
+    o.add_argument("file")
+    o.add_argument("--json", action="store_true")
+    o.set_defaults(func=_cmd_outline)
+
+    i = sub.add_parser("index", help="建立或更新范文库索引（默认 knowledge/）")
+    i.add_argument("paths", nargs="*")
+    i.add_argument("--prune", action="store_true", help="删除已不存在的文件的记录")
+    i.add_argument("--json", action="store_true")
+    i.set_defaults(func=_cmd_index)
+
+    r = sub.add_parser("remove", help="从范文库删除一篇范文")
+    r.add_argument("report")
+    r.set_defaults(func=_cmd_remove)
+
+    s = sub.add_parser("search", help="检索结构相似的范文段落")
+    s.add_argument("topic")
+    s.add_argument("--role", required=True, help=roles)
+    s.add_argument("--k", type=int, default=5)
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_cmd_search)
+
+    d = sub.add_parser("draft", help="根据素材起草一个段落")
+    d.add_argument("--role", required=True, help=roles)
+    d.add_argument("--facts", required=True, help="素材文件，每行一条")
+    d.add_argument("--engine", choices=["offline", "llm"], default=None)
+    d.add_argument("--json", action="store_true")
+    d.set_defaults(func=_cmd_draft)
+
+    c = sub.add_parser("check", help="对照素材审核一篇草稿")
+    c.add_argument("--facts", required=True)
+    c.add_argument("--draft", required=True)
+    c.add_argument("--json", action="store_true")
+    c.set_defaults(func=_cmd_check)
+
+    e = sub.add_parser("eval", help="质量评测：retrieval 检索 / drafting 起草")
+    e.add_argument("what", choices=["retrieval", "drafting"])
+    e.add_argument("paths", nargs="*")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=_cmd_eval)
+
+    b = sub.add_parser("bench", help="索引与检索速度测试（合成语料）")
+    b.add_argument("--sections", type=int, nargs="+", default=[1000, 10000, 100000])
+    b.add_argument("--queries", type=int, default=200)
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=_cmd_bench)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if getattr(args, "role", None) is not None:
+        try:
+            args.role = parse_role(args.role)
+        except AssistantError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+    try:
+        app = Assistant(Settings())
+        code: int = args.func(args, app)
+        return code
+    except AssistantError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Settings: the one reader of the environment (env prefix ASSISTANT_, optional .env file).
+
+Build it once (``Settings()``) at the edge (CLI, app) and pass it in. Nothing else in the
+package reads ``os.environ``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        populate_by_name=True,
+    )
+
+    # Where the index, the lexical store and the sessions database live.
+    data_dir: Path = Path("data")
+    # The shipped sample corpus, indexed on first start.
+    knowledge_dir: Path = Path("knowledge")
+    # A shared Chroma server ("http://host:port"); None = embedded persistent Chroma in data_dir.
+    chroma_url: str | None = None
+
+    # Embedding used by the index. "hash" is weight-free and offline (the default, chosen by the
+    # figures in README); "openai" uses the configured OpenAI-compatible endpoint.
+    embedding: Literal["hash", "openai"] = "hash"
+    embedding_model: str = "text-embedding-3-small"
+
+    # Drafting engine: the offline drafter needs no model and is the default.
+    engine: Literal["offline", "llm"] = "offline"
+    llm_model: str = "gpt-4o-mini"
+    temperature: float = 0.3
+    timeout: float = 60.0
+    max_retries: int = 2
+    # ASSISTANT_OPENAI_API_KEY wins over the usual OPENAI_API_KEY; same for the base URL.
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ASSISTANT_OPENAI_API_KEY", "OPENAI_API_KEY"),
+    )
+    openai_base_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
+    )
+
+    # Largest file accepted at load, in MB.
+    max_file_mb: float = 20.0
+    # SQLite file of conversations, facts and drafts; default: data_dir / "sessions.sqlite3".
+    sessions_db: Path | None = None
+
+    @property
+    def llm_configured(self) -> bool:
+        """True when a key and/or base URL is set, so the LLM path may be tried."""
+        return bool(self.openai_api_key) or bool(self.openai_base_url)
+
+    @property
+    def sessions_path(self) -> Path:
+        return self.sessions_db or (self.data_dir / "sessions.sqlite3")
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"

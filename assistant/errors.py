@@ -1,0 +1,120 @@
+"""User-facing errors. Each carries a Chinese message that names what went wrong and why.
+
+The CLI prints ``str(error)`` and exits 2; the UI shows it with ``st.error``. Never raise a bare
+exception to the user: wrap it in one of these.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class AssistantError(Exception):
+    """Base of every error meant for a user; ``str()`` is the Chinese message."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class FileRejectedError(AssistantError):
+    """A file that cannot be taken into the corpus. The message names the file and the reason."""
+
+    reason_text = "无法读取"
+
+    def __init__(self, path: str | Path, reason: str | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason or self.reason_text
+        super().__init__(f"文件“{Path(self.path).name}”无法导入：{self.reason}")
+
+
+class EmptyFileError(FileRejectedError):
+    reason_text = "文件为空，没有可读取的内容。"
+
+
+class BinaryFileError(FileRejectedError):
+    reason_text = "这不是文本文件（内容为二进制数据，可能是图片或压缩包改了扩展名）。"
+
+
+class FileTooLargeError(FileRejectedError):
+    reason_text = "文件过大，超过了允许的上限。"
+
+
+class UnsupportedFormatError(FileRejectedError):
+    reason_text = "不支持的文件格式，请上传 .txt、.md、.docx 或 .pdf 文件。"
+
+
+class DecodeFailedError(FileRejectedError):
+    reason_text = "无法识别文本编码（已尝试 UTF-8、GBK、GB18030、UTF-16）。"
+
+
+class MalformedDocxError(FileRejectedError):
+    reason_text = "不是有效的 Word（.docx）文件，文件可能已损坏或只是改了扩展名。"
+
+
+class MalformedPdfError(FileRejectedError):
+    reason_text = "不是有效的 PDF 文件，文件可能已损坏。"
+
+
+class EncryptedPdfError(FileRejectedError):
+    reason_text = "PDF 已加密，请先解除密码保护后再上传。"
+
+
+class NoTextLayerError(FileRejectedError):
+    reason_text = "PDF 中没有可提取的文字（可能是扫描件），请先进行文字识别（OCR）。"
+
+
+class ClassifiedDocumentError(FileRejectedError):
+    reason_text = "文件带有密级标志（绝密★/机密★/秘密★），涉密文件不得导入本系统。"
+
+
+class IndexBusyError(AssistantError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("范文库正在被另一个进程更新，请稍后再试。" + (f"（{detail}）" if detail else ""))
+
+
+class IndexEmptyError(AssistantError):
+    def __init__(self) -> None:
+        super().__init__("范文库为空：请先运行 `assistant index` 或在侧栏上传范文。")
+
+
+class ReportNotFoundError(AssistantError):
+    def __init__(self, report: str) -> None:
+        self.report = report
+        super().__init__(f"范文库中没有找到“{report}”。")
+
+
+class UnknownRoleError(AssistantError):
+    def __init__(self, role: str) -> None:
+        self.role = role
+        super().__init__(
+            f"不认识的段落类型“{role}”。可用：preamble 开头、achievements 工作情况、problems 存在问题、"
+            "causes 原因分析、plans 下步打算、principles 总体要求、tasks 主要任务、"
+            "requirements 工作要求、closing 结尾。"
+        )
+
+
+class NoFactsError(AssistantError):
+    def __init__(self) -> None:
+        super().__init__("还没有提供素材：请先在“素材”框里写下本单位的情况（每行一条）。")
+
+
+class PromptTemplateError(AssistantError):
+    def __init__(self, name: str, detail: str) -> None:
+        super().__init__(f"提示词模板“{name}”有误：{detail}")
+
+
+class LLMUnavailableError(AssistantError):
+    """The model endpoint failed; ``reason`` says how, in Chinese, for the fallback notice."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"模型接口不可用：{reason}")
+
+
+class SessionNotFoundError(AssistantError):
+    def __init__(self, what: str) -> None:
+        super().__init__(f"没有找到{what}，可能已被删除。")

@@ -1,0 +1,253 @@
+"""The one façade the UI and the CLI call: outline, index, search, draft, revise, check.
+
+It wires the stages together and owns the engine choice and the fallback from the LLM to the
+offline drafter; every stage below it is a plain function or a small class over plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import NoFactsError, UnknownRoleError
+from assistant.models import (
+    Draft,
+    Exemplar,
+    Fact,
+    IndexResult,
+    Report,
+    ReportInfo,
+    Review,
+    Role,
+    WantedShape,
+)
+
+Progress = Callable[[int, int, str], None]
+
+
+def parse_role(value: str | Role) -> Role:
+    """Role from its key ("problems") or its Chinese label ("存在问题")."""
+    if isinstance(value, Role):
+        return value
+    key = value.strip()
+    try:
+        return Role(key)
+    except ValueError:
+        pass
+    from assistant.models import ROLE_LABELS
+
+    for role, label in ROLE_LABELS.items():
+        if key and (key == label or key in label.split("/")):
+            return role
+    raise UnknownRoleError(value)
+
+
+@dataclass
+class DraftStream:
+    """Text chunks of a draft as they come; ``result`` holds the reviewed Draft afterwards.
+
+    Iterate it (e.g. with ``st.write_stream``) and then read ``result``. If the LLM fails
+    mid-stream the remaining chunks are the offline draft, and ``result.notice`` says why.
+    """
+
+    _chunks: Iterator[str]
+    _finish: Callable[[str, str, str | None], Draft]
+    result: Draft | None = None
+    _parts: list[str] = field(default_factory=list)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._chunks
+
+    def run(self) -> Draft:
+        """Consume the whole stream and return the result (for the CLI and tests)."""
+        for _ in self:
+            pass
+        assert self.result is not None
+        return self.result
+
+
+class Assistant:
+    """Service object: build once per process with a Settings and share it."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        self.settings = settings or Settings()
+        self._index: Any = None
+
+    # ---- corpus -----------------------------------------------------------------
+    def outline(self, path: str | Path) -> Report:
+        from assistant.corpus import parse_file
+
+        return parse_file(Path(path), max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
+
+    # ---- index ------------------------------------------------------------------
+    @property
+    def index(self) -> Any:
+        if self._index is None:
+            from assistant.index.store import SectionIndex
+
+            self._index = SectionIndex(self.settings)
+        return self._index
+
+    def build_index(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IndexResult:
+        targets = [Path(p) for p in paths] if paths else [self.settings.knowledge_dir]
+        result: IndexResult = self.index.update(targets, prune=prune, progress=progress)
+        return result
+
+    def remove_report(self, report_id: str) -> None:
+        self.index.remove(report_id)
+
+    def reports(self) -> list[ReportInfo]:
+        infos: list[ReportInfo] = self.index.reports()
+        return infos
+
+    def report_outline(self, report_id: str) -> list[dict[str, Any]]:
+        """The stored outline of one indexed report: dicts shaped like `assistant outline --json`."""
+        outline: list[dict[str, Any]] = self.index.report_outline(report_id)
+        return outline
+
+    def search(
+        self,
+        role: str | Role,
+        topic: str,
+        shape: WantedShape | None = None,
+        k: int = 5,
+        exclude_reports: Iterable[str] = (),
+    ) -> list[Exemplar]:
+        found: list[Exemplar] = self.index.search(
+            parse_role(role), topic, shape=shape, k=k, exclude_reports=tuple(exclude_reports)
+        )
+        return found
+
+    # ---- facts and review -------------------------------------------------------
+    @staticmethod
+    def parse_facts(text: str) -> list[Fact]:
+        from assistant.draft.facts import parse_facts
+
+        return parse_facts(text)
+
+    @staticmethod
+    def check(draft: str, facts: Sequence[Fact], exemplars: Sequence[Exemplar] = ()) -> Review:
+        from assistant.review.grounding import check
+
+        return check(draft, list(facts), list(exemplars))
+
+    # ---- drafting -----------------------------------------------------------------
+    def _engine(self, engine: str | None) -> str:
+        return engine or self.settings.engine
+
+    def stream_draft(
+        self,
+        role: str | Role,
+        facts: Sequence[Fact] | str,
+        engine: str | None = None,
+        shape: WantedShape | None = None,
+        k: int = 3,
+        settings: Settings | None = None,
+    ) -> DraftStream:
+        """Retrieve exemplars, draft (streaming), review. Falls back to offline on LLM failure."""
+        from assistant.draft.offline import draft_offline
+
+        role_ = parse_role(role)
+        fact_list = self.parse_facts(facts) if isinstance(facts, str) else list(facts)
+        if not fact_list:
+            raise NoFactsError()
+        topic = "\n".join(f.text for f in fact_list)
+        exemplars = self.search(role_, topic, shape=shape, k=k)
+        cfg = settings or self.settings
+
+        def offline_text() -> str:
+            return draft_offline(role_, fact_list, exemplars, shape=shape)
+
+        def llm_chunks() -> Iterator[str]:
+            from assistant.draft.llm import stream_section
+
+            return stream_section(cfg, role_, fact_list, exemplars, shape=shape)
+
+        return self._stream(role_, fact_list, exemplars, self._engine(engine), offline_text, llm_chunks)
+
+    def stream_revision(
+        self,
+        draft: Draft,
+        instruction: str,
+        engine: str | None = None,
+        settings: Settings | None = None,
+    ) -> DraftStream:
+        """Revise a draft by a Chinese instruction ("压缩到300字", "第二点再具体些")."""
+        from assistant.draft.offline import revise_offline
+
+        cfg = settings or self.settings
+
+        def offline_text() -> str:
+            return revise_offline(draft.text, instruction, draft.facts, draft.exemplars)
+
+        def llm_chunks() -> Iterator[str]:
+            from assistant.draft.llm import stream_revision
+
+            return stream_revision(cfg, draft.text, instruction, draft.facts, draft.exemplars)
+
+        return self._stream(
+            draft.role, draft.facts, draft.exemplars, self._engine(engine), offline_text, llm_chunks
+        )
+
+    def draft(self, role: str | Role, facts: Sequence[Fact] | str, **kw: Any) -> Draft:
+        return self.stream_draft(role, facts, **kw).run()
+
+    def _stream(
+        self,
+        role: Role,
+        facts: list[Fact],
+        exemplars: list[Exemplar],
+        engine: str,
+        offline_text: Callable[[], str],
+        llm_chunks: Callable[[], Iterator[str]],
+    ) -> DraftStream:
+        def finish(text: str, used_engine: str, notice: str | None) -> Draft:
+            review = self.check(text, facts, exemplars)
+            return Draft(role, text, used_engine, exemplars, facts, review, notice)
+
+        stream = DraftStream(iter(()), finish)
+
+        def chunks() -> Iterator[str]:
+            if engine == "llm":
+                from assistant.errors import LLMUnavailableError
+
+                parts: list[str] = []
+                try:
+                    for chunk in llm_chunks():
+                        parts.append(chunk)
+                        yield chunk
+                    text = "".join(parts).strip()
+                    if not text:
+                        raise LLMUnavailableError("模型返回了空内容")
+                    stream.result = finish(text, "llm", None)
+                    return
+                except LLMUnavailableError as exc:
+                    notice = f"{exc.message}，已改用离线起草。"
+                    text = offline_text()
+                    if parts:  # the model had already said something: mark the switch
+                        yield f"\n\n（{notice}）\n\n"
+                    yield text
+                    stream.result = finish(text, "offline", notice)
+                    return
+            text = offline_text()
+            # Yield by paragraph so the UI streams the offline draft like a model's.
+            for i, para in enumerate(text.split("\n")):
+                yield ("\n" if i else "") + para
+            stream.result = finish(text, "offline", None)
+
+        stream._chunks = chunks()
+        return stream
+
+    def test_connection(self, settings: Settings | None = None) -> str:
+        """Ask the configured endpoint for a one-word answer; raises LLMUnavailableError."""
+        from assistant.draft.llm import test_connection
+
+        return test_connection(settings or self.settings)
