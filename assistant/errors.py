@@ -118,3 +118,34 @@ class LLMUnavailableError(AssistantError):
 class SessionNotFoundError(AssistantError):
     def __init__(self, what: str) -> None:
         super().__init__(f"没有找到{what}，可能已被删除。")
+
+
+class SessionStoreError(AssistantError):
+    """The conversations database cannot be opened or written (corrupt file, disk, newer schema)."""
+
+    def __init__(self, path: str | Path, detail: str) -> None:
+        self.path = str(path)
+        super().__init__(f"会话记录库“{self.path}”无法使用：{detail}")
+
+
+class EmbeddingUnavailableError(AssistantError):
+    """The configured embedding endpoint failed (index issue)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"向量模型接口不可用：{reason}")
+
+
+class IndexUnavailableError(AssistantError):
+    """The Chroma store (local folder or shared server) cannot be opened (index issue)."""
+
+    def __init__(self, where: str, reason: str) -> None:
+        super().__init__(f"无法打开范文库（{where}）：{reason}")
+
+
+class RevisionNotUnderstoodError(AssistantError):
+    """An offline revision request the rule-based reviser cannot carry out."""
+
+    def __init__(self, instruction: str, help_text: str) -> None:
+        self.instruction = instruction
+        super().__init__(f"无法按“{instruction}”离线修改。{help_text}")

@@ -57,6 +57,15 @@ RELATED_ROLES: dict[Role, tuple[Role, ...]] = {
     Role.OTHER: (),
 }
 
+
+def _role(value: Any) -> Role:
+    """A stored role value back to a Role; unknown values (older data) become OTHER."""
+    try:
+        return Role(value)
+    except ValueError:
+        return Role.OTHER
+
+
 # Heading style of a section: the marker family of its heading ("none" for the preamble).
 HeadingStyle = Literal["none", "一、", "（一）", "1.", "（1）"]
 # Enumerator family of in-paragraph points ("none" when the section has no points).
@@ -99,6 +108,19 @@ class Shape:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Shape:
+        return cls(
+            level=int(d["level"]),
+            heading_style=d.get("heading_style", "none"),
+            point_style=d.get("point_style", "none"),
+            n_children=int(d.get("n_children", 0)),
+            n_points=int(d.get("n_points", 0)),
+            chars=int(d.get("chars", 0)),
+            placeholders=int(d.get("placeholders", 0)),
+            has_leads=bool(d.get("has_leads", False)),
+        )
 
 
 @dataclass
@@ -163,6 +185,18 @@ class Quantity:
     end: int
     kind: Literal["quantity", "date", "year"] = "quantity"
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Quantity:
+        return cls(
+            text=d["text"],
+            value=float(d["value"]),
+            unit=d.get("unit", ""),
+            qualifier=d.get("qualifier", ""),
+            start=int(d.get("start", 0)),
+            end=int(d.get("end", 0)),
+            kind=d.get("kind", "quantity"),
+        )
+
 
 @dataclass
 class Fact:
@@ -176,6 +210,16 @@ class Fact:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Fact:
+        return cls(
+            id=d["id"],
+            text=d["text"],
+            quantities=[Quantity.from_dict(q) for q in d.get("quantities", [])],
+            titles=list(d.get("titles", [])),
+            status=d.get("status", "none"),
+        )
 
 
 @dataclass
@@ -204,6 +248,27 @@ class Exemplar:
         d["role"] = str(self.role)
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Exemplar:
+        return cls(
+            report=d["report"],
+            title=d.get("title", ""),
+            source=d.get("source", ""),
+            section_id=d.get("section_id", ""),
+            heading=d.get("heading", ""),
+            path=list(d.get("path", [])),
+            role=_role(d.get("role", "other")),
+            level=int(d.get("level", 0)),
+            n_points=int(d.get("n_points", 0)),
+            n_children=int(d.get("n_children", 0)),
+            heading_style=d.get("heading_style", "none"),
+            point_style=d.get("point_style", "none"),
+            score=float(d.get("score", 0.0)),
+            why=dict(d.get("why", {})),
+            text=d.get("text", ""),
+            body=d.get("body", ""),
+        )
+
 
 FlagKind = Literal[
     "unsupported_number",
@@ -225,6 +290,18 @@ class Flag:
     fact: str | None = None  # fact id involved, if any
     exemplar: str | None = None  # exemplar (report id / heading) involved, if any
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Flag:
+        return cls(
+            kind=d["kind"],
+            text=d.get("text", ""),
+            start=int(d.get("start", 0)),
+            end=int(d.get("end", 0)),
+            reason=d.get("reason", ""),
+            fact=d.get("fact"),
+            exemplar=d.get("exemplar"),
+        )
+
 
 @dataclass
 class SentenceSupport:
@@ -232,6 +309,15 @@ class SentenceSupport:
     start: int
     end: int
     facts: list[str]
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SentenceSupport:
+        return cls(
+            text=d["text"],
+            start=int(d.get("start", 0)),
+            end=int(d.get("end", 0)),
+            facts=list(d.get("facts", [])),
+        )
 
 
 Verdict = Literal["pass", "flagged", "unverified"]
@@ -257,6 +343,16 @@ class Review:
             "notes": list(self.notes),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Review:
+        return cls(
+            verdict=d.get("verdict", "unverified"),
+            flags=[Flag.from_dict(f) for f in d.get("flags", [])],
+            unused_facts=list(d.get("unused_facts", [])),
+            sentences=[SentenceSupport.from_dict(s) for s in d.get("sentences", [])],
+            notes=list(d.get("notes", [])),
+        )
+
 
 @dataclass
 class Draft:
@@ -281,6 +377,20 @@ class Draft:
             "review": self.review.to_dict(),
         }
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Draft:
+        """Inverse of ``to_dict`` (the text is stored under "draft")."""
+        review = d.get("review")
+        return cls(
+            role=_role(d.get("role", "other")),
+            text=d.get("draft", d.get("text", "")),
+            engine=d.get("engine", "offline"),
+            exemplars=[Exemplar.from_dict(e) for e in d.get("exemplars", [])],
+            facts=[Fact.from_dict(f) for f in d.get("facts", [])],
+            review=Review.from_dict(review) if review else Review("unverified", [], [], []),
+            notice=d.get("notice"),
+        )
+
 
 @dataclass
 class WantedShape:
@@ -292,6 +402,14 @@ class WantedShape:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> WantedShape:
+        return cls(
+            heading_style=d.get("heading_style"),
+            point_style=d.get("point_style"),
+            n_points=d.get("n_points"),
+        )
 
 
 @dataclass

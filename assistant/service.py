@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.errors import NoFactsError, UnknownRoleError
+from assistant.errors import AssistantError, NoFactsError, UnknownRoleError
 from assistant.models import (
     Draft,
     Exemplar,
@@ -231,7 +231,11 @@ class Assistant:
                     return
                 except LLMUnavailableError as exc:
                     notice = f"{exc.message}，已改用离线起草。"
-                    text = offline_text()
+                    try:
+                        text = offline_text()
+                    except AssistantError as off:  # offline cannot do it either: say both
+                        off.message = f"{exc.message}；{off.message}"
+                        raise
                     if parts:  # the model had already said something: mark the switch
                         yield f"\n\n（{notice}）\n\n"
                     yield text

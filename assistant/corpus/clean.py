@@ -1,0 +1,415 @@
+"""Cleaning: raw extracted text -> report text, one paragraph or heading per line.
+
+Every rule here is aimed at a known kind of junk (download-site banners, file metadata, share
+buttons, "相关推荐" lists, the repeated "摘要" teaser) or a known extraction artefact (spaces
+between Chinese characters, hard-wrapped PDF lines, headings run into their body). Junk rules
+match whole lines of a recognisable shape, so a line that belongs to the report is never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.corpus.patterns import (
+    CJK,
+    CJK_OR_PUNCT,
+    CN_DIGITS,
+    CN_NUM,
+    HAN_RE,
+    SENT_END,
+    TABLE_SEP,
+    is_cjk,
+    match_heading,
+)
+
+# ---- character normalisation --------------------------------------------------------------
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")
+_SPACE_RE = re.compile("[\t\u00a0\u2002-\u200a\u202f\u205f\u3000]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BULLET_RE = re.compile(r"^(?:[•·●▪◦■◆]\s*|-\s+)")
+
+# ---- junk lines ---------------------------------------------------------------------------
+_JUNK_PATTERNS = [
+    # site banners: "SUCAI198.COM —— 专注党建行政公文写作范文"
+    r"^(?:www\.)?[A-Za-z0-9][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|cc)\b[^。]{0,40}$",
+    # "admin 分享 时间: 加入收藏 共计2382个字,预计阅读时长8分钟。"
+    r"^\S{1,20}\s+分享\s+时间",
+    r"^.{0,60}共计\s*\d+\s*个字",
+    # download-site notices
+    r"^申明敬告",
+    r"^声明[:：]本站",
+    r"^文档介绍$",
+    r"^查看更多$",
+    r"^(?:点击)?(?:下载|收藏|分享|举报)(?:文档|本文)?$",
+    r"^领取福利$",
+    r"^微信扫码.{0,12}$",
+    r"^扫码(?:关注|分享|下载|领取|阅读).{0,12}$",
+    r"^VIP专免",
+    r"^免费\s*\d{4}-\d{1,2}-\d{1,2}",
+    r"^[-—–·•|｜]+$",
+    r"^\d+$",
+    r"^展开\s*>>$",
+    r"^收起\s*<<$",
+    # file metadata: dates, sizes, page counts, page numbers
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s*(?:发布|上传|更新)?\s*\|?$",
+    r"^\d+(?:\.\d+)?\s*[KMG]B\s*\|?$",
+    r"^(?:共\s*)?\d+\s*页\s*\|?$",
+    r"^第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?$",
+    r"^[-—－–]\s*\d+\s*[-—－–]$",
+    r"^(?:作者|分类|上传者|贡献者)[:：].{0,20}$",
+    r"^属性[:：]\s*\d+\s*页$",
+    r"^大小[:：]\s*\d+(?:\.\d+)?\s*[KMG]B$",
+    r"^格式[:：]\s*(?:DOCX?|PDF|TXT|WPS|PPTX?)$",
+    r"^(?:时间|上传时间|发布时间)[:：]\s*\d{4}-\d{1,2}-\d{1,2}$",
+    r"^(?:页数|下载次数|浏览次数|阅读量)[:：]\s*\d+.{0,4}$",
+    # a file name standing alone: "2024年意识形态工作分析研判报告.docx"
+    r"^[^。]{1,60}\.(?:docx?|pdf|wps|txt)$",
+]
+# every pattern is anchored at the line start, so one match() per line is enough
+_JUNK_RE = re.compile("|".join(f"(?:{p})" for p in _JUNK_PATTERNS), re.IGNORECASE)
+# phrases that only download sites print, anywhere in a (short) line
+_JUNK_PHRASE_RE = re.compile(
+    "加入收藏|预计阅读时长|本文档由用户上传|当前文档由用户上传|本文档内容版权归属|对本文有版权争议|网站客服"
+)
+_RELATED_RE = re.compile(r"^(?:相关推荐|相关文档|相关资料|猜你喜欢|热门文档|推荐阅读)[:：]?$")
+_SUMMARY_RE = re.compile(r"^摘要[:：]")
+_EXPAND_RE = re.compile(r"^(?:展开\s*>>|收起\s*<<)$")
+_TEASER_END_RE = re.compile(r"(?:\.{3,}|…+)$")
+_MORE_SUFFIXES = ("查看更多", "展开全文", "阅读全文")
+_MORE_SUFFIX_RE = re.compile(r"(?<=[。！？”」])\s*(?:查看更多|展开全文|阅读全文)\s*$")
+_WS_RE = re.compile(r"\s+")
+# A hard-wrapped line that ends a paragraph ends a sentence; brackets and quotes alone do not.
+_SENTENCE_CLOSERS = "。！？!?：:…"
+_QUOTE_CLOSERS = "”’」』）)"
+
+
+def _ends_sentence(line: str) -> bool:
+    if not line:
+        return False
+    last = line[-1]
+    if last in _QUOTE_CLOSERS and len(line) > 1:
+        last = line[-2]
+    return last in _SENTENCE_CLOSERS
+
+
+# ---- splitting runs ---------------------------------------------------------------------------
+_GAP_RE = re.compile(r" {2,}")
+# one leading character class: the engine skips to candidate characters (speed)
+_INLINE_MARK_RE = re.compile(
+    rf"[{CN_DIGITS}（(0-9](?:"
+    rf"(?<=[{CN_DIGITS}])[{CN_DIGITS}]{{0,2}}、"
+    rf"|(?<=[（(]){CN_NUM}[）)]"
+    rf"|(?<=[0-9])[0-9]?[.．、](?![0-9])(?={CJK})"
+    r")"
+)
+_SENT_END_RE = re.compile(f"[{SENT_END}]")
+_FIRST_WS_RE = re.compile(r"\s")
+_COLON_CUT_RE = re.compile(r"[：:](?!\d)")
+
+# ---- tidying ------------------------------------------------------------------------------
+_SPACES_RE = re.compile(r" +")
+# Half-width punctuation next to Chinese text -> full width. Each pattern starts with the
+# literal character (fast scan); the neighbour test comes after it.
+_PUNCT_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
+    (",", re.compile(rf",(?<={CJK_OR_PUNCT},)|,(?={CJK_OR_PUNCT})"), "，"),
+    (";", re.compile(rf";(?<={CJK_OR_PUNCT};)|;(?={CJK_OR_PUNCT})"), "；"),
+    (":", re.compile(rf":(?<={CJK_OR_PUNCT}:)(?!\d)"), "："),
+    ("?", re.compile(rf"\?(?<={CJK_OR_PUNCT}\?)"), "？"),
+    ("!", re.compile(rf"!(?<={CJK_OR_PUNCT}!)"), "！"),
+    ("(", re.compile(rf"\((?={CJK_OR_PUNCT})"), "（"),
+    (")", re.compile(rf"\)(?<={CJK_OR_PUNCT}\))"), "）"),
+)
+_DQUOTE_RE = re.compile(r'"([^"\n]*)"')
+
+
+_ODD_CHAR_RE = re.compile(
+    "[\u200b-\u200f\u2060\ufeff\u00ad\t\u00a0\u2002-\u200a\u202f\u205f\u3000"
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+)
+
+
+def _normalize_chars(raw: str) -> str:
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    if _ODD_CHAR_RE.search(text):  # one scan; the three rewrites only when needed
+        text = _INVISIBLE_RE.sub("", text)
+        text = _SPACE_RE.sub(" ", text)
+        text = _CONTROL_RE.sub("", text)
+    # HTML escapes mangled by scrapers: "印发<;党委…>;的通知"
+    return text.replace("<;", "〈").replace(">;", "〉")
+
+
+MAX_JUNK_CHARS = 200  # junk lines are short; long lines are report prose
+
+
+def _is_junk(line: str) -> bool:
+    if len(line) > MAX_JUNK_CHARS:
+        return False
+    return _JUNK_RE.match(line) is not None or _JUNK_PHRASE_RE.search(line) is not None
+
+
+def _drop_junk(lines: list[str]) -> list[str]:
+    """Remove junk lines; blank lines stay (they separate paragraphs)."""
+    out: list[str] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        if not line:
+            out.append(line)
+            i += 1
+            continue
+        if _RELATED_RE.match(line):
+            # a "相关推荐" list: short link/metadata lines until report prose resumes
+            i += 1
+            while i < n and (not lines[i] or (len(lines[i]) < 40 and "。" not in lines[i])):
+                i += 1
+            continue
+        if _SUMMARY_RE.match(line) and _looks_like_teaser_block(lines, i):
+            i += 1
+            continue
+        if _EXPAND_RE.match(line):
+            i += 1
+            # the teaser itself: a line ending in "..." that repeats the report's opening
+            j = i
+            while j < n and (not lines[j] or _EXPAND_RE.match(lines[j])):
+                j += 1
+            if j < n and _TEASER_END_RE.search(lines[j]) and _repeats_earlier(lines[j], out):
+                i = j + 1
+            continue
+        if _is_junk(line):
+            i += 1
+            continue
+        if line.endswith(_MORE_SUFFIXES):
+            line = _MORE_SUFFIX_RE.sub("", line)
+        out.append(line)
+        i += 1
+    return out
+
+
+def _looks_like_teaser_block(lines: list[str], i: int) -> bool:
+    """A "摘要:" line is junk when the download-site "展开>>/收起<<" widget follows it."""
+    if _TEASER_END_RE.search(lines[i]):
+        return True
+    return any(_EXPAND_RE.match(x) for x in lines[i + 1 : i + 4])
+
+
+def _repeats_earlier(teaser: str, earlier: list[str]) -> bool:
+    head = _WS_RE.sub("", teaser)[:12]
+    if len(head) < 6:
+        return False
+    # the teaser repeats the opening: compare with the first lines only (linear on long input)
+    return head in _WS_RE.sub("", "".join(earlier[:40]))
+
+
+def _drop_stray_numerals(lines: list[str]) -> list[str]:
+    """'…的领导权。三' + next paragraph '三要…': the lone numeral is a page-break artefact."""
+    nonblank = [i for i, x in enumerate(lines) if x]
+    for k, i in enumerate(nonblank[:-1]):
+        line = lines[i]
+        if len(line) < 2 or line[-1] not in CN_DIGITS or line[-2] not in "。；;！？":
+            continue
+        if lines[nonblank[k + 1]].startswith(line[-1]):
+            lines[i] = line[:-1]
+    return lines
+
+
+def _is_heading_only(line: str) -> bool:
+    return match_heading(line) is not None and len(line) <= 40 and not _SENT_END_RE.search(line)
+
+
+def _is_wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped text (PDF/Word copy): many prose lines stop without closing punctuation."""
+    content = [x for x in lines if x]
+    body = [x for x in content[1:] if not _is_heading_only(x) and TABLE_SEP not in x]
+    if len(body) < 6:
+        return False
+    # short open lines are list items or table cells; wrapped prose runs to the margin
+    open_lines = sum(1 for x in body if len(x) >= 15 and not _ends_sentence(x))
+    return open_lines >= 5 and open_lines >= 0.4 * len(body)
+
+
+def _join(a: str, b: str) -> str:
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return f"{a} {b}"
+    return a + b
+
+
+def _rejoin_wrapped(lines: list[str]) -> list[str]:
+    if not _is_wrapped(lines):
+        return [x for x in lines if x]
+    out: list[str] = []
+    buf = ""
+    seen_title = False
+    for line in lines:
+        if not line:
+            if buf:
+                out.append(buf)
+                buf = ""
+            continue
+        if not seen_title:
+            seen_title = True
+            out.append(line)
+            continue
+        if (
+            buf
+            and not _ends_sentence(buf)
+            and not _is_heading_only(buf)
+            and match_heading(line) is None
+            and TABLE_SEP not in buf
+            and TABLE_SEP not in line
+        ):
+            buf = _join(buf, line)
+            continue
+        if buf:
+            out.append(buf)
+        buf = line
+    if buf:
+        out.append(buf)
+    return out
+
+
+def split_heading_body(piece: str) -> list[str]:
+    """Split a heading that runs into its body: '一、总体要求 意识形态…' -> heading, body.
+
+    The title ends at the first space (level 1, PDF run-in), at a colon close to the marker,
+    or after its first sentence (the lead phrase: '（一）认真总结，统筹谋划。对照…').
+    """
+    m = match_heading(piece)
+    if m is None:
+        return [piece]
+    family, marker, _ = m
+    rest = piece[len(marker) :].lstrip()
+    offset = len(piece) - len(rest)
+    end = _SENT_END_RE.search(rest)
+    ws = _FIRST_WS_RE.search(rest)
+    colon = _COLON_CUT_RE.search(rest)
+    first_end = end.start() if end else len(rest)
+    cut = -1
+    if (
+        colon
+        and colon.start() <= 25
+        and colon.start() < first_end
+        and (ws is None or colon.start() < ws.start())
+    ):
+        cut = colon.end()
+    elif family == "一、" and ws and ws.start() <= 30 and ws.start() < first_end:
+        cut = ws.start()
+    elif end and end.start() <= (40 if family == "一、" else 60):
+        cut = end.end()
+    elif ws and ws.start() <= 30:
+        cut = ws.start()
+    if cut <= 0:
+        return [piece]
+    head, body = piece[: offset + cut].rstrip(), rest[cut:].strip()
+    if not body:
+        return [piece]
+    return [head, body]
+
+
+def _inline_cuts(seg: str) -> list[int]:
+    """Offsets where a heading marker run into the text starts a new line.
+
+    "一、"/"（一）" after a sentence end or after a space (PDF run-in headings); "1." only after a
+    sentence end and a space. Markers after "：" or "；" are an enumeration inside the sentence.
+    """
+    cuts: list[int] = []
+    for m in _INLINE_MARK_RE.finditer(seg):
+        s = m.start()
+        j = s
+        while j > 0 and seg[j - 1] == " ":
+            j -= 1
+        if j == 0:
+            continue
+        prev = seg[j - 1]
+        spaced = j < s
+        after_sentence = prev in SENT_END
+        # "1." needs both a sentence end and a space: "共2.5万份" must stay whole
+        if (spaced and after_sentence) if seg[s].isdigit() else (spaced or after_sentence):
+            cuts.append(s)
+    return cuts
+
+
+def _split_inline(line: str) -> list[str]:
+    segments = _GAP_RE.split(line) if "  " in line else [line]
+    pieces: list[str] = []
+    for seg in segments:
+        start = 0
+        for cut in _inline_cuts(seg):
+            part = seg[start:cut].strip()
+            if part:
+                pieces.append(part)
+            start = cut
+        tail = seg[start:].strip()
+        if tail:
+            pieces.append(tail)
+    out: list[str] = []
+    for piece in pieces:
+        out.extend(split_heading_body(piece))
+    return out
+
+
+def _drop_space(m: re.Match[str]) -> str:
+    """Spaces touching Chinese text are extraction artefacts; between Latin words they are real."""
+    text, a, b = m.string, m.start(), m.end()
+    before = text[a - 1] if a else ""
+    after = text[b] if b < len(text) else ""
+    if not before or not after or is_cjk(before) or is_cjk(after):
+        return ""
+    return " "
+
+
+def _tidy(line: str) -> str:
+    """Remove extraction spaces around Chinese text and use full-width punctuation there."""
+    if " " in line:
+        line = _SPACES_RE.sub(_drop_space, line.strip())
+    if not HAN_RE.search(line):
+        return line.strip()
+    for ch, rx, full in _PUNCT_RULES:
+        if ch in line:
+            line = rx.sub(full, line)
+    if '"' in line and line.count('"') % 2 == 0:
+        line = _DQUOTE_RE.sub(r"“\1”", line)
+    return line.strip()
+
+
+def _is_title_line(line: str) -> bool:
+    return (
+        0 < len(line) <= 60
+        and match_heading(line) is None
+        and not _SENT_END_RE.search(line)
+        and not line.endswith(("，", "；", "："))
+    )
+
+
+def _dedupe_title(lines: list[str]) -> list[str]:
+    """Sites repeat the title above the text, or run it into the first paragraph."""
+    if not lines or not _is_title_line(lines[0]):
+        return lines
+    title = lines[0]
+    out = [title]
+    for k, line in enumerate(lines[1:], start=1):
+        if k <= 4 and line == title:
+            continue
+        if k <= 4 and line.startswith(title) and len(line) > len(title) + 1:
+            line = line[len(title) :].lstrip(" ：:，,")
+        out.append(line)
+    return out
+
+
+def clean_text(raw: str) -> str:
+    """Raw extracted text -> cleaned report text: title first, one paragraph/heading per line."""
+    text = _normalize_chars(raw)
+    lines = [_BULLET_RE.sub("", x.strip()).strip() for x in text.split("\n")]
+    lines = _drop_junk(lines)
+    lines = _drop_stray_numerals(lines)
+    lines = _rejoin_wrapped(lines)
+    out: list[str] = []
+    for line in lines:
+        for piece in _split_inline(line):
+            tidy = _tidy(piece)
+            if tidy and not _is_junk(tidy):
+                out.append(tidy)
+    return "\n".join(_dedupe_title(out))
+
+
+__all__ = ["clean_text", "split_heading_body"]

@@ -1,0 +1,256 @@
+"""Chat requests in Chinese -> what the assistant should do (pure; no Streamlit, no I/O).
+
+``parse_request("帮我写存在问题部分")`` -> ``Intent(kind="draft", role=Role.PROBLEMS)``.
+Rules are ordered tables of cue words, so a new phrasing is one table row, not new code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.models import ReportInfo, Role, WantedShape
+
+IntentKind = Literal["draft", "revise", "outline", "draft_all", "help", "unknown"]
+
+HELP_TEXT = (
+    "我可以根据您在“素材”框里提供的情况，参照范文库中的范文起草或修改报告段落。可以这样说：\n"
+    "- 起草一个部分：“帮我写存在问题部分”“写一下下步打算”“起草工作情况”\n"
+    "- 指定格式：“按（一）（二）格式写工作情况”“用一是二是写三点成绩”\n"
+    "- 修改上一稿：“第二点再具体些”“压缩到300字”“加一点关于网络安全的内容”\n"
+    "- 整篇报告：“按第一篇范文的结构列个提纲”“参照《2022年市局党组意识形态工作情况报告》列提纲”，"
+    "然后说“逐节起草全文”"
+)
+
+# Cue words per role; the longest cue found in the request wins ("保障措施" beats "措施").
+ROLE_CUES: dict[Role, tuple[str, ...]] = {
+    Role.PROBLEMS: (
+        "存在问题",
+        "存在的问题",
+        "存在的主要问题",
+        "存在的不足",
+        "问题和不足",
+        "问题与不足",
+        "问题",
+        "不足",
+        "短板",
+        "薄弱环节",
+        "差距",
+    ),
+    Role.CAUSES: ("原因分析", "问题原因", "原因"),
+    Role.PLANS: (
+        "下步打算",
+        "下一步打算",
+        "下一步工作打算",
+        "下步工作打算",
+        "下一步工作",
+        "下步工作",
+        "下一步",
+        "下步",
+        "打算",
+        "工作计划",
+        "工作措施",
+        "下一步措施",
+        "努力方向",
+        "改进措施",
+        "整改措施",
+        "措施",
+    ),
+    Role.ACHIEVEMENTS: (
+        "工作情况",
+        "主要做法",
+        "做法",
+        "成绩",
+        "成效",
+        "主要成效",
+        "基本情况",
+        "履职情况",
+        "工作开展情况",
+        "开展情况",
+        "工作成效",
+        "亮点",
+        "经验做法",
+    ),
+    Role.PRINCIPLES: ("总体要求", "指导思想", "工作原则", "目标任务", "总体目标"),
+    Role.TASKS: ("主要任务", "重点任务", "重点工作", "主要工作", "工作要点"),
+    Role.REQUIREMENTS: ("工作要求", "保障措施", "组织保障", "组织领导"),
+    Role.PREAMBLE: ("开头", "导语", "引言", "前言", "开篇"),
+    Role.CLOSING: ("结尾", "结束语", "结语"),
+}
+
+_DRAFT_VERBS = r"(?:写|起草|撰写|草拟|拟写|拟|生成|形成|来)"
+_HELP = re.compile(
+    r"^(?:帮助|help|\?|？|怎么用|如何使用|使用说明)$|你能做什么|能做些?什么|你会什么|有什么功能|怎么用",
+    re.IGNORECASE,
+)
+_DRAFT_ALL = re.compile(
+    r"逐[节段个]|分节起草|起草全文|写全文|全文起草|整篇|一整篇|全篇|完整的?报告|全部[章节部分]"
+)
+_OUTLINE = re.compile(r"提纲|大纲|框架|目录|篇章结构|列个?结构")
+# Cues that ask to change the last draft rather than write a new one.
+_REVISE = re.compile(
+    r"压缩|精简|缩短|缩减|删减|控制在|不超过|\d+\s*字(?:以内|以下|左右)|扩写|扩充|展开|"
+    r"具体[些点一]|详细[些点一]|充实|丰富|加[一上入]?[点些段句条]|增加|补充|添加|加入|"
+    r"删[去掉除]|去掉|改[成为得]|换成|换个|调整|润色|简洁|精炼|凝练|生动|口语|正式|语气|"
+    r"再[^，。]{0,4}[些点]|重写|重新写|改一下|修改"
+)
+_ORDINAL = re.compile(r"第\s*([一二三四五六七八九十\d]+)\s*篇")
+_TITLE = re.compile(r"《([^》]+)》")
+_COUNT = re.compile(
+    r"(?<![第一二三四五六七八九十\d])([两二三四五六七八九十\d]+)\s*(?:点|条|个方面|个部分|项|层意思)"
+)
+
+_CN_DIGITS = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+# Wanted heading style of the children, checked in this order ("（1）" before "1.").
+_HEADING_STYLES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"[（(]\s*一\s*[)）]"), "（一）"),
+    (re.compile(r"[（(]\s*1\s*[)）]"), "（1）"),
+    (re.compile(r"一、\s*二、|一、二、|“一、”"), "一、"),
+    (re.compile(r"(?<![\d.])1[.、．]\s*2[.、．]|“1[.、．]”"), "1."),
+)
+_POINT_STYLES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"一是"), "一是"),
+    (re.compile(r"一要"), "一要"),
+    (re.compile(r"一抓"), "一抓"),
+    (re.compile(r"首先"), "首先"),
+    (re.compile(r"第一[，,、]?\s*第二"), "第一"),
+)
+
+
+@dataclass
+class Intent:
+    """What a chat request asks for."""
+
+    kind: IntentKind
+    text: str = ""
+    role: Role | None = None
+    shape: WantedShape | None = None
+    instruction: str | None = None  # the revision instruction as the user wrote it
+    report_hint: str | None = None  # a report title (fragment) named in 《…》
+    report_index: int | None = None  # "第一篇范文" -> 1 (as numbered in the 范文库 list)
+    suggestion: str | None = None  # Chinese, shown for "help" and "unknown"
+    notes: list[str] = field(default_factory=list)
+
+
+def cn_number(text: str) -> int | None:
+    """ "三" -> 3, "十二" -> 12, "12" -> 12; None when it is not a small number."""
+    text = text.strip()
+    if text.isdigit():
+        return int(text)
+    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+        return None
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        t = _CN_DIGITS.get(tens, 0) if tens else 1
+        o = _CN_DIGITS.get(ones, 0) if ones else 0
+        return t * 10 + o
+    return _CN_DIGITS.get(text) if len(text) == 1 else None
+
+
+def find_role(text: str) -> tuple[Role, int, int] | None:
+    """The role the request names, with the span of the cue (longest cue, then earliest)."""
+    best: tuple[Role, int, int] | None = None
+    for role, cues in ROLE_CUES.items():
+        for cue in cues:
+            pos = text.find(cue)
+            if pos < 0:
+                continue
+            cand = (role, pos, pos + len(cue))
+            if best is None or (cand[2] - cand[1], -cand[1]) > (best[2] - best[1], -best[1]):
+                best = cand
+    return best
+
+
+def wanted_shape(text: str) -> WantedShape | None:
+    """The form a request asks for: heading style of children, point style, number of points."""
+    heading = next((style for pat, style in _HEADING_STYLES if pat.search(text)), None)
+    point = next((style for pat, style in _POINT_STYLES if pat.search(text)), None)
+    n_points: int | None = None
+    for m in _COUNT.finditer(text):
+        n = cn_number(m.group(1))
+        if n is not None and 2 <= n <= 20:
+            n_points = n
+            break
+    if heading is None and point is None and n_points is None:
+        return None
+    return WantedShape(heading_style=heading, point_style=point, n_points=n_points)
+
+
+def _asks_to_draft(text: str, role_span: tuple[int, int]) -> bool:
+    """A drafting verb shortly before the role cue: "帮我写存在问题", "写三点成绩"."""
+    head = text[: role_span[0]]
+    return re.search(_DRAFT_VERBS + r"[^，。；！？]{0,12}$", head) is not None
+
+
+def parse_request(text: str) -> Intent:
+    """Map one chat message to an Intent; unknown requests carry a suggestion of what works."""
+    raw = text.strip()
+    if not raw:
+        return Intent("unknown", raw, suggestion="请输入要起草或修改的内容。\n\n" + HELP_TEXT)
+    if _HELP.search(raw):
+        return Intent("help", raw, suggestion=HELP_TEXT)
+
+    if _DRAFT_ALL.search(raw) and not _OUTLINE.search(raw):
+        return Intent("draft_all", raw)
+
+    if _OUTLINE.search(raw):
+        title = _TITLE.search(raw)
+        ordinal = _ORDINAL.search(raw)
+        hint = title.group(1).strip() if title else None
+        index = cn_number(ordinal.group(1)) if ordinal else None
+        kind: IntentKind = "draft_all" if _DRAFT_ALL.search(raw) else "outline"
+        return Intent(kind, raw, report_hint=hint, report_index=index)
+
+    found = find_role(raw)
+    shape = wanted_shape(raw)
+    revise = _REVISE.search(raw) is not None
+    if found is not None:
+        role, start, end = found
+        if not revise or _asks_to_draft(raw, (start, end)):
+            return Intent("draft", raw, role=role, shape=shape)
+        return Intent("revise", raw, role=role, instruction=raw)
+    if revise or re.search(r"第\s*[一二三四五六七八九十\d]+\s*[点条段句]", raw):
+        return Intent("revise", raw, instruction=raw)
+    return Intent(
+        "unknown",
+        raw,
+        suggestion=f"抱歉，我没有理解“{raw}”。\n\n" + HELP_TEXT,
+    )
+
+
+def _norm_title(s: str) -> str:
+    return re.sub(r"[\s…．.。·、“”\"'《》【】\[\]]+", "", s)
+
+
+def match_report(intent: Intent, reports: Sequence[ReportInfo]) -> ReportInfo | None:
+    """The report a request points at: by number in the list or by (a fragment of) its title."""
+    if intent.report_index is not None:
+        i = intent.report_index - 1
+        return reports[i] if 0 <= i < len(reports) else None
+    if intent.report_hint:
+        hint = _norm_title(intent.report_hint)
+        if not hint:
+            return None
+        for r in reports:
+            title = _norm_title(r.title)
+            if hint == title or hint == r.id:
+                return r
+        for r in reports:
+            title = _norm_title(r.title)
+            if title.startswith(hint) or hint in title or (len(title) >= 6 and title in hint):
+                return r
+    return None

@@ -1,0 +1,226 @@
+"""One draft message: the highlighted draft with its flags, and beside it the exemplars, the
+facts (已用/未用), the review, the editor's compare view and the section's version history."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from assistant.export import ExportSection, safe_filename, to_docx, to_markdown
+from assistant.models import Draft
+from assistant.sessions import DraftVersion
+from assistant.ui.render import (
+    ENGINE_LABELS,
+    VERDICT_LABELS,
+    VERDICT_SHORT,
+    diff_text,
+    escape_md,
+    facts_markdown,
+    flag_label,
+    flag_legend_html,
+    highlight_html,
+    role_label,
+    split_heading,
+    strip_markers,
+    used_facts,
+    why_text,
+)
+from assistant.ui.state import Ctx
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def section_export(draft: Draft) -> ExportSection:
+    heading, body = split_heading(draft.text)
+    return ExportSection(heading=strip_markers(heading) if heading else role_label(draft.role),
+                         level=1, text=body)  # fmt: skip
+
+
+def render_draft(ctx: Ctx, version: DraftVersion) -> None:
+    d = version.draft
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        bits = [
+            f"**{role_label(d.role)}**",
+            f"第{version.version}版",
+            ENGINE_LABELS.get(d.engine, d.engine),
+            VERDICT_SHORT.get(d.review.verdict, d.review.verdict),
+        ]
+        if version.accepted:
+            bits.append(":green-badge[已采用]")
+        st.markdown(" · ".join(bits))
+        if version.instruction:
+            st.caption(f"修改要求：{version.instruction}")
+        if d.notice:
+            st.warning(d.notice)
+        st.markdown(highlight_html(d.text, d.review.flags), unsafe_allow_html=True)
+        _flag_list(d)
+    with right:
+        t_ex, t_facts, t_review, t_cmp, t_ver = st.tabs(["范文", "素材", "审核", "对照", "版本"])
+        with t_ex:
+            _exemplars(d)
+        with t_facts:
+            _facts(d)
+        with t_review:
+            _review(d)
+        with t_cmp:
+            _compare(d)
+        with t_ver:
+            _versions(ctx, version)
+
+
+def _flag_list(d: Draft) -> None:
+    flags = d.review.flags
+    if not flags:
+        return
+    st.markdown(flag_legend_html(f.kind for f in flags), unsafe_allow_html=True)
+    lines = [
+        f"- **{flag_label(f.kind)}**：“{escape_md(f.text)}”——{escape_md(f.reason)}" for f in flags
+    ]
+    st.markdown("\n".join(lines))
+
+
+def _exemplars(d: Draft) -> None:
+    if not d.exemplars:
+        st.info("没有检索到可参照的范文段落。")
+        return
+    st.caption("起草时参照的范文段落（按相关度排列）")
+    for i, e in enumerate(d.exemplars, 1):
+        where = " › ".join([*e.path, e.heading]) or "（开头）"
+        st.markdown(
+            f"**{i}. 《{escape_md(e.title)}》**  \n{escape_md(where)} · `{role_label(e.role)}`"
+            f" · 得分 {e.score:.2f}"
+        )
+        why = why_text(e.why)
+        if why:
+            st.caption("选用理由：" + why)
+        with st.expander("查看范文原文"):
+            st.markdown(
+                f'<div style="white-space:pre-wrap;font-size:.9em">{html.escape(e.text)}</div>',
+                unsafe_allow_html=True,
+            )
+
+
+def _facts(d: Draft) -> None:
+    if not d.facts:
+        st.info("这一稿没有使用素材。")
+        return
+    used = used_facts(d)
+    st.caption(f"共 {len(d.facts)} 条素材，已用 {len(used)} 条。")
+    st.markdown(facts_markdown(d.facts, used))
+
+
+def _review(d: Draft) -> None:
+    r = d.review
+    verdict = VERDICT_LABELS.get(r.verdict, r.verdict)
+    if r.verdict == "pass":
+        st.success(verdict)
+    elif r.verdict == "flagged":
+        st.warning(f"{verdict}（{len(r.flags)} 处）")
+    else:
+        st.info(verdict)
+    for note in r.notes:
+        st.caption(note)
+    for f in r.flags:
+        extra = []
+        if f.fact:
+            extra.append(f"素材 {f.fact}")
+        if f.exemplar:
+            extra.append(f"范文 {f.exemplar}")
+        tail = f"（{'，'.join(extra)}）" if extra else ""
+        st.markdown(
+            f"- **{flag_label(f.kind)}**：“{escape_md(f.text)}”{tail}  \n  {escape_md(f.reason)}"
+        )
+    if r.unused_facts:
+        st.caption("未使用的素材：" + "、".join(r.unused_facts))
+
+
+def _compare(d: Draft) -> None:
+    """Each sentence next to the facts it rests on, with the flags that fall inside it."""
+    facts = {f.id: f.text for f in d.facts}
+    rows: list[str] = []
+    for s in d.review.sentences:
+        if not s.text.strip():
+            continue
+        support = (
+            "<br>".join(
+                f"<b>{html.escape(fid)}</b> {html.escape(facts.get(fid, ''))}" for fid in s.facts
+            )
+            or '<span style="color:#868e96">（无对应素材）</span>'
+        )
+        inside = [f for f in d.review.flags if f.start < s.end and f.end > s.start]
+        flags = "".join(
+            f'<div style="color:#c92a2a;font-size:.85em">！{html.escape(flag_label(f.kind))}：'
+            f"{html.escape(f.reason)}</div>"
+            for f in inside
+        )
+        rows.append(f"<tr><td>{html.escape(s.text)}{flags}</td><td>{support}</td></tr>")
+    if not rows:
+        st.info("审核没有给出逐句对照。")
+        return
+    st.markdown(
+        '<table class="compare"><thead><tr><th>草稿句子</th><th>依据的素材</th></tr></thead>'
+        f"<tbody>{''.join(rows)}</tbody></table>",
+        unsafe_allow_html=True,
+    )
+
+
+def _accept(ctx: Ctx, version_id: int) -> None:
+    ctx.store.accept_version(version_id)
+
+
+def _versions(ctx: Ctx, version: DraftVersion) -> None:
+    all_versions = ctx.store.versions(version.conversation_id, version.section_key)
+    by_no = {v.version: v for v in all_versions}
+    lines = []
+    for v in all_versions:
+        what = v.instruction or "起草"
+        flags = "，".join(
+            x
+            for x in (
+                ":green-badge[已采用]" if v.accepted else "",
+                "（本条）" if v.id == version.id else "",
+            )
+            if x
+        )
+        lines.append(f"- 第{v.version}版：{escape_md(what)} {flags}")
+    st.markdown("\n".join(lines))
+    st.button(
+        "采用此版本" if not version.accepted else "已采用此版本",
+        key=f"accept_{version.id}",
+        disabled=version.accepted,
+        on_click=_accept,
+        args=(ctx, version.id),
+    )
+    if len(all_versions) > 1:
+        numbers = [v.version for v in all_versions]
+        this = numbers.index(version.version)
+        a_default = this - 1 if this > 0 else 0
+        b_default = this if this > 0 else min(1, len(numbers) - 1)
+        c1, c2 = st.columns(2)
+        a = c1.selectbox("比较", numbers, index=a_default, key=f"diff_a_{version.id}",
+                         format_func=lambda n: f"第{n}版")  # fmt: skip
+        b = c2.selectbox("与", numbers, index=b_default, key=f"diff_b_{version.id}",
+                         format_func=lambda n: f"第{n}版")  # fmt: skip
+        diff = diff_text(by_no[a].draft.text, by_no[b].draft.text, f"第{a}版", f"第{b}版")
+        st.code(diff or "两个版本内容相同。", language="diff", wrap_lines=True)
+    title = role_label(version.draft.role)
+    sec = [section_export(version.draft)]
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "下载本节 Word",
+        data=lambda: to_docx(title, sec),
+        file_name=safe_filename(f"{title}_第{version.version}版", "docx"),
+        mime=DOCX_MIME,
+        key=f"dl_docx_{version.id}",
+        on_click="ignore",
+    )
+    c2.download_button(
+        "下载本节 Markdown",
+        data=lambda: to_markdown(title, sec),
+        file_name=safe_filename(f"{title}_第{version.version}版", "md"),
+        mime="text/markdown",
+        key=f"dl_md_{version.id}",
+        on_click="ignore",
+    )

@@ -1,0 +1,255 @@
+"""Pure helpers for the UI: HTML of a reviewed draft, outline trees, diffs (no Streamlit here).
+
+Everything that goes into ``st.markdown(..., unsafe_allow_html=True)`` is built here and
+escaped here, so it can be tested without a browser.
+"""
+
+from __future__ import annotations
+
+import difflib
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from assistant.models import ROLE_LABELS, Draft, Fact, Flag, Role
+
+FLAG_LABELS: dict[str, str] = {
+    "unsupported_number": "数字无素材依据",
+    "changed_number": "数字与素材不一致",
+    "copied_from_sample": "照抄了范文内容",
+    "status_shift": "完成状态与素材不符",
+    "unsupported_title": "文件名称无素材依据",
+    "placeholder_left": "待补充/占位符",
+}
+FLAG_COLOURS: dict[str, str] = {
+    "unsupported_number": "#ffc9c9",
+    "changed_number": "#ffd8a8",
+    "copied_from_sample": "#e5dbff",
+    "status_shift": "#fff3bf",
+    "unsupported_title": "#d0ebff",
+    "placeholder_left": "#e9ecef",
+}
+VERDICT_LABELS: dict[str, str] = {
+    "pass": "审核通过：未发现与素材不符之处",
+    "flagged": "审核发现待核实之处",
+    "unverified": "审核无法判定，请人工核对",
+}
+VERDICT_SHORT: dict[str, str] = {
+    "pass": ":green-badge[审核通过]",
+    "flagged": ":orange-badge[有待核实之处]",
+    "unverified": ":gray-badge[未能审核]",
+}
+ENGINE_LABELS: dict[str, str] = {"offline": "离线起草", "llm": "大模型起草"}
+
+_CITATION = re.compile(r"[〔\[【]F\d+(?:[、,，\s]*F?\d+)*[〕\]】]")
+_HEADING_LINE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、]|[（(]\d+[)）])"
+)
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?[〕\]]?|\n")
+
+
+def role_label(role: str | Role) -> str:
+    try:
+        return ROLE_LABELS[Role(role)]
+    except ValueError:
+        return str(role)
+
+
+def flag_label(kind: str) -> str:
+    return FLAG_LABELS.get(kind, kind)
+
+
+def _mark_citations(escaped: str) -> str:
+    return _CITATION.sub(lambda m: f'<span class="cite">{m.group(0)}</span>', escaped)
+
+
+def _non_overlapping(flags: Iterable[Flag], length: int) -> list[Flag]:
+    """Flags sorted by start; a flag overlapping an earlier one is left to the list below."""
+    out: list[Flag] = []
+    end = 0
+    for f in sorted(flags, key=lambda f: (f.start, -(f.end - f.start))):
+        if f.start < end or f.start >= f.end or f.end > length or f.start < 0:
+            continue
+        out.append(f)
+        end = f.end
+    return out
+
+
+def _line_html(line: str, offset: int, flags: Sequence[Flag]) -> str:
+    parts: list[str] = []
+    pos = 0
+    for f in flags:
+        a, b = max(f.start - offset, 0), min(f.end - offset, len(line))
+        if a >= b or a < pos:
+            continue
+        parts.append(_mark_citations(html.escape(line[pos:a])))
+        colour = FLAG_COLOURS.get(f.kind, "#ffe066")
+        title = html.escape(f"{flag_label(f.kind)}：{f.reason}", quote=True)
+        parts.append(
+            f'<mark class="flag flag-{html.escape(f.kind, quote=True)}" '
+            f'style="background:{colour}" title="{title}">'
+            f"{_mark_citations(html.escape(line[a:b]))}</mark>"
+        )
+        pos = b
+    parts.append(_mark_citations(html.escape(line[pos:])))
+    return "".join(parts)
+
+
+def highlight_html(text: str, flags: Sequence[Flag]) -> str:
+    """The draft as one HTML block: flagged spans in <mark> coloured by kind with the reason on
+    hover, citations styled. No blank line inside, so markdown leaves the block alone."""
+    kept = _non_overlapping(flags, len(text))
+    paras: list[str] = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            cls = ' class="h"' if split_heading(line)[0] is not None else ""
+            paras.append(f"<p{cls}>{_line_html(line, offset, kept)}</p>")
+        offset += len(line) + 1
+    return f'<div class="draft-text">{"".join(paras)}</div>'
+
+
+def flag_legend_html(kinds: Iterable[str]) -> str:
+    seen = list(dict.fromkeys(kinds))
+    chips = "".join(
+        f'<mark style="background:{FLAG_COLOURS.get(k, "#ffe066")}">{html.escape(flag_label(k))}</mark> '
+        for k in seen
+    )
+    return f'<div class="flag-legend">{chips}</div>' if chips else ""
+
+
+def strip_markers(heading: str) -> str:
+    """ "二、存在的主要问题" -> "存在的主要问题"."""
+    return _HEADING_LINE.sub("", heading, count=1).strip()
+
+
+def split_heading(text: str) -> tuple[str | None, str]:
+    """A draft's first line when it is a heading ("二、存在的主要问题"), and the rest."""
+    first, _, rest = text.strip().partition("\n")
+    if _HEADING_LINE.match(first) and len(first) <= 40 and not first.rstrip().endswith("。"):
+        return first.strip(), rest.strip()
+    return None, text.strip()
+
+
+def sentences(text: str) -> list[str]:
+    """Sentence-ish units for diffs: split after 。；！？ and at line ends."""
+    out = [m.group(0) for m in _SENTENCE.finditer(text)]
+    return [s.strip() for s in out if s.strip()]
+
+
+def diff_text(old: str, new: str, old_name: str, new_name: str) -> str:
+    """A unified diff by sentence; empty when the texts are the same."""
+    lines = difflib.unified_diff(
+        sentences(old), sentences(new), fromfile=old_name, tofile=new_name, lineterm="", n=1
+    )
+    return "\n".join(lines)
+
+
+def outline_markdown(outline: Sequence[dict[str, Any]]) -> str:
+    """An indented tree of a report's sections with their role labels."""
+    lines: list[str] = []
+    for s in outline:
+        level = int(s.get("level", 0))
+        heading = str(s.get("heading") or "（开头）")
+        extra: list[str] = []
+        if s.get("n_children"):
+            extra.append(f"{s['n_children']}个下级标题")
+        if s.get("n_points"):
+            extra.append(f"{s['n_points']}点")
+        tail = f"（{'，'.join(extra)}）" if extra else ""
+        indent = "  " * max(level - 1, 0)
+        lines.append(
+            f"{indent}- {escape_md(heading)} `{role_label(str(s.get('role', 'other')))}`{tail}"
+        )
+    return "\n".join(lines)
+
+
+def escape_md(text: str) -> str:
+    """Escape characters markdown would act on (headings in the corpus contain * and _)."""
+    return re.sub(r"([\\`*_\[\]#<>|$~])", r"\\\1", text)
+
+
+def facts_markdown(facts: Sequence[Fact], used: set[str] | None = None) -> str:
+    lines = []
+    for f in facts:
+        mark = ""
+        if used is not None:
+            mark = " :green-badge[已用]" if f.id in used else " :gray-badge[未用]"
+        lines.append(f"- **{f.id}** {escape_md(f.text)}{mark}")
+    return "\n".join(lines)
+
+
+def used_facts(draft: Draft) -> set[str]:
+    ids = {f.id for f in draft.facts}
+    return ids - set(draft.review.unused_facts)
+
+
+_ROLE_MATCH = {"exact": "相同", "related": "相近", "fallback": "不同（同类段落不足时的替补）"}
+_SCORE_PARTS = {
+    "bm25_rank": "关键词排名第{v:.0f}",
+    "vector_rank": "语义排名第{v:.0f}",
+    "vector_similarity": "语义相似度{v:.2f}",
+    "rrf": "融合得分{v:.3f}",
+    "shape_bonus": "形态加分{v:.2f}",
+}
+
+
+def why_text(why: dict[str, Any]) -> str:
+    """The exemplar's reasons in Chinese: role match, shared terms, shape, score parts."""
+    parts: list[str] = []
+    rm = why.get("role_match")
+    if rm is not None:
+        match = (
+            _ROLE_MATCH.get(str(rm), str(rm))
+            if not isinstance(rm, bool)
+            else ("相同" if rm else "相近")
+        )
+        role = why.get("role")
+        parts.append(f"段落类型{match}" + (f"（{role}）" if role else ""))
+    terms = why.get("shared_terms") or []
+    if terms:
+        parts.append("共同词：" + "、".join(str(t) for t in terms[:12]))
+    shape = why.get("shape")
+    if shape:
+        parts.append(f"形态：{shape if isinstance(shape, str) else _fmt_obj(shape)}")
+    scores = why.get("score_parts") or why.get("scores")
+    if isinstance(scores, dict) and scores:
+        bits = []
+        for k, v in scores.items():
+            fmt = _SCORE_PARTS.get(k)
+            if fmt and isinstance(v, int | float):
+                bits.append(fmt.format(v=v))
+            else:
+                bits.append(f"{k} {_fmt_obj(v)}")
+        parts.append("，".join(bits))
+    known = {"role_match", "role", "shared_terms", "shape", "scores", "score_parts"}
+    for k, v in why.items():
+        if k not in known and v not in (None, "", [], {}):
+            parts.append(f"{k}：{v if isinstance(v, str) else _fmt_obj(v)}")
+    return "；".join(parts)
+
+
+def _fmt_obj(v: Any) -> str:
+    if isinstance(v, dict):
+        return "，".join(f"{k}={_fmt_obj(x)}" for k, x in v.items())
+    if isinstance(v, float):
+        return f"{v:.3f}"
+    if isinstance(v, list | tuple):
+        return "、".join(_fmt_obj(x) for x in v)
+    return str(v)
+
+
+PAGE_CSS = """
+<style>
+[data-testid="stSidebar"][data-collapsed="false"] { min-width: 360px; }
+.draft-text p { margin: 0 0 .6em 0; line-height: 1.9; text-indent: 2em; }
+.draft-text p.h { text-indent: 0; font-weight: 600; }
+.draft-text mark { padding: 0 2px; border-radius: 3px; cursor: help; }
+.draft-text .cite, .cite { color: #1c7ed6; font-size: .8em; vertical-align: super; }
+.compare { width: 100%; font-size: .9em; border-collapse: collapse; }
+.compare td, .compare th { vertical-align: top; padding: 4px 6px; }
+.compare td:first-child { width: 60%; }
+.flag-legend mark { padding: 0 4px; margin-right: 4px; border-radius: 3px; font-size: .85em; }
+</style>
+"""

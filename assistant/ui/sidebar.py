@@ -1,0 +1,211 @@
+"""Sidebar: conversations, the sample library (范文库) and the model settings."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from assistant.errors import AssistantError
+from assistant.sessions import DEFAULT_TITLE
+from assistant.ui import state
+from assistant.ui.render import escape_md, outline_markdown
+from assistant.ui.state import ENGINE_CHOICES, SECRET_KEY, Ctx
+from assistant.ui.uploads import FileProgress, ingest_uploads
+
+
+def current_conversation(ctx: Ctx) -> int:
+    """The open conversation: the one chosen in this session, else the most recent one."""
+    cid = st.session_state.get("cid")
+    convs = ctx.store.list_conversations()
+    if cid is not None and any(c.id == cid for c in convs):
+        return int(cid)
+    cid = convs[0].id if convs else ctx.store.create_conversation(DEFAULT_TITLE).id
+    st.session_state["cid"] = cid
+    return int(cid)
+
+
+def render_sidebar(ctx: Ctx, cid: int) -> None:
+    with st.sidebar:
+        st.markdown("### 公文报告起草助手")
+        tab_conv, tab_lib, tab_set = st.tabs(["对话", "范文库", "设置"])
+        with tab_conv:
+            _conversations(ctx, cid)
+        with tab_lib:
+            _library(ctx)
+        with tab_set:
+            _settings(ctx)
+
+
+# ---- conversations -----------------------------------------------------------------------
+
+
+def _open(cid: int) -> None:
+    st.session_state["cid"] = cid
+
+
+def _new_conversation(ctx: Ctx) -> None:
+    st.session_state["cid"] = ctx.store.create_conversation(DEFAULT_TITLE).id
+
+
+def _conversations(ctx: Ctx, cid: int) -> None:
+    st.button(
+        "＋ 新对话",
+        key="new_conv",
+        on_click=_new_conversation,
+        args=(ctx,),
+        use_container_width=True,
+    )
+    for conv in ctx.store.list_conversations():
+        st.button(
+            conv.title,
+            key=f"conv_{conv.id}",
+            on_click=_open,
+            args=(conv.id,),
+            type="primary" if conv.id == cid else "secondary",
+            use_container_width=True,
+        )
+    with st.expander("重命名或删除当前对话"):
+        title = ctx.store.get_conversation(cid).title
+        new_title = st.text_input("对话名称", value=title, key=f"rename_{cid}")
+        if st.button("保存名称", key=f"rename_btn_{cid}") and new_title.strip():
+            ctx.store.rename_conversation(cid, new_title)
+            st.rerun()
+        sure = st.checkbox("确认删除（对话中的素材和草稿将一并删除）", key=f"del_ok_{cid}")
+        if st.button("删除此对话", key=f"del_conv_{cid}", disabled=not sure):
+            ctx.store.delete_conversation(cid)
+            st.session_state.pop("cid", None)
+            st.rerun()
+
+
+# ---- library -------------------------------------------------------------------------------
+
+
+def _library(ctx: Ctx) -> None:
+    reports = state.reports(ctx)
+    st.caption(f"共 {len(reports)} 篇范文。列提纲时可以说“按第1篇范文的结构列个提纲”。")
+    for i, rep in enumerate(reports, 1):
+        label = f"{i}. {rep.title}"
+        with st.expander(label):
+            st.caption(f"{rep.n_sections} 个段落 · 来源：{rep.source}")
+            try:
+                tree = state.outline(ctx, rep)
+            except AssistantError as exc:
+                st.error(str(exc))
+                tree = []
+            if tree:
+                st.markdown(outline_markdown(tree))
+            if st.button("删除此范文", key=f"del_rep_{rep.id}"):
+                try:
+                    ctx.assistant.remove_report(rep.id)
+                except AssistantError as exc:
+                    st.error(str(exc))
+                else:
+                    _drop_uploaded_file(ctx, rep.source)
+                    state.library_changed()
+                    st.session_state["upload_results"] = []
+                    st.rerun()
+    st.markdown("**上传范文**")
+    _uploads(ctx)
+
+
+def _drop_uploaded_file(ctx: Ctx, source: str) -> None:
+    """A deleted report that came in through the uploader leaves the uploads folder too."""
+    from pathlib import Path
+
+    path = Path(source)
+    try:
+        if path.resolve().parent == ctx.upload_dir.resolve():
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _uploads(ctx: Ctx) -> None:
+    n = st.session_state.setdefault("uploader_n", 0)
+    for outcome in st.session_state.get("upload_results", []):
+        if outcome.ok:
+            st.success(outcome.message)
+        else:
+            st.error(outcome.message)
+        for w in outcome.warnings:
+            st.warning(w)
+    files = st.file_uploader(
+        "支持 .txt .md .docx .pdf，可多选",
+        type=["txt", "md", "docx", "pdf"],
+        accept_multiple_files=True,
+        key=f"uploader_{n}",
+        max_upload_size=max(1, int(ctx.settings.max_file_mb)),
+    )
+    if not files:
+        return
+
+    def progress_for(name: str) -> FileProgress:
+        bar = st.progress(0.0, text=f"{name}：等待中")
+
+        def update(frac: float, text: str) -> None:
+            bar.progress(min(max(frac, 0.0), 1.0), text=text)
+
+        return update
+
+    outcomes = ingest_uploads(ctx.assistant, list(files), ctx.upload_dir, progress_for)
+    st.session_state["upload_results"] = outcomes
+    st.session_state["uploader_n"] = n + 1  # a fresh, empty uploader
+    state.library_changed()
+    st.rerun()
+
+
+# ---- settings ------------------------------------------------------------------------------
+
+
+def _save_pref(ctx: Ctx, key: str, widget: str) -> None:
+    value = st.session_state.get(widget)
+    ctx.store.set_setting(key, str(value) if value else None)
+
+
+def _settings(ctx: Ctx) -> None:
+    state.init_model_prefs(ctx)
+    st.radio(
+        "起草方式",
+        options=list(ENGINE_CHOICES),
+        format_func=lambda k: ENGINE_CHOICES[k],
+        key="ui_engine",
+        on_change=_save_pref,
+        args=(ctx, "engine", "ui_engine"),
+    )
+    if st.session_state.get("ui_engine") == "llm":
+        st.text_input(
+            "接口地址（Base URL）",
+            key="ui_base_url",
+            placeholder="例如 https://api.deepseek.com/v1 或 http://localhost:11434/v1",
+            on_change=_save_pref,
+            args=(ctx, "base_url", "ui_base_url"),
+        )
+        st.text_input(
+            "模型名称", key="ui_model", on_change=_save_pref, args=(ctx, "llm_model", "ui_model")
+        )
+        stored = ctx.store.get_secret(SECRET_KEY)
+        st.text_input(
+            "API 密钥",
+            key="ui_key",
+            type="password",
+            placeholder="已保存（不显示）" if stored else "只保存在本次会话的内存中",
+        )
+        remember = st.checkbox(
+            "记住密钥（写入本机数据文件夹）", value=bool(stored), key="ui_remember"
+        )
+        typed = (st.session_state.get("ui_key") or "").strip()
+        if remember and typed and typed != stored:
+            ctx.store.set_secret(SECRET_KEY, typed, remember_key=True)
+            st.caption("密钥已保存在本机。")
+        elif not remember and stored:
+            ctx.store.forget_secret(SECRET_KEY)
+            st.caption("已删除保存的密钥。")
+        if st.button("测试连接", key="test_conn"):
+            with st.spinner("正在连接模型接口…"):
+                try:
+                    reply = ctx.assistant.test_connection(state.effective_settings(ctx))
+                except AssistantError as exc:
+                    st.error(str(exc))
+                else:
+                    st.success(f"连接成功：{escape_md(reply)}")
+    else:
+        st.caption("离线起草不需要模型和网络：按范文的结构组织您的素材，不编造内容。")

@@ -1,0 +1,208 @@
+"""Process-wide resources (the Assistant, the session store) and per-browser-session state."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import streamlit as st
+from pydantic import SecretStr
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from assistant.config import Settings
+from assistant.models import Fact, IndexResult, ReportInfo, Role, WantedShape
+from assistant.service import Assistant, DraftStream, Progress
+from assistant.sessions import SessionStore
+
+T = TypeVar("T")
+
+APP_ROOT = Path(__file__).resolve().parent.parent.parent
+SECRET_KEY = "openai_api_key"
+# Store setting set once knowledge/ has been indexed on first start (deleting every report
+# later must not bring the shipped samples back).
+SEEDED_KEY = "corpus_seeded"
+ENGINE_CHOICES = {"offline": "离线起草（无需模型）", "llm": "OpenAI 兼容接口"}
+
+
+def resolve_settings(settings: Settings) -> Settings:
+    """Make the shipped corpus findable whatever the working directory is."""
+    kdir = settings.knowledge_dir
+    if not kdir.is_absolute() and not kdir.exists() and (APP_ROOT / kdir).exists():
+        settings = settings.model_copy(update={"knowledge_dir": APP_ROOT / kdir})
+    return settings
+
+
+class OwnedAssistant:
+    """The Assistant, with every call run on one long-lived worker thread.
+
+    Streamlit runs each rerun on a fresh thread, while the index may hold connections (SQLite)
+    that only the thread that opened them may use; one owner thread also serialises index
+    access between browser tabs. The script's context is lent to the worker so progress bars
+    drawn from callbacks still reach the page.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant")
+        self._inner: Assistant = self._pool.submit(Assistant, settings).result()
+        # Load the index and the tokenizer in the background while the first page renders,
+        # so the first request does not pay for them.
+        self._pool.submit(self._warm_up)
+
+    def _warm_up(self) -> None:
+        try:
+            if self._inner.reports():
+                self._inner.search(Role.PROBLEMS, "意识形态工作 理论学习", k=1)
+        except Exception:  # warming is best effort; real calls report their own errors
+            pass
+
+    @property
+    def settings(self) -> Settings:
+        return self._inner.settings
+
+    def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        script_ctx = get_script_run_ctx()
+
+        def job() -> T:
+            if script_ctx is not None:
+                add_script_run_ctx(threading.current_thread(), script_ctx)
+            return fn(*args, **kwargs)
+
+        return self._pool.submit(job).result()
+
+    def build_index(
+        self,
+        paths: Sequence[str | Path] | None = None,
+        prune: bool = False,
+        progress: Progress | None = None,
+    ) -> IndexResult:
+        return self._run(self._inner.build_index, paths, prune=prune, progress=progress)
+
+    def reports(self) -> list[ReportInfo]:
+        return self._run(self._inner.reports)
+
+    def report_outline(self, report_id: str) -> list[dict[str, Any]]:
+        return self._run(self._inner.report_outline, report_id)
+
+    def remove_report(self, report_id: str) -> None:
+        self._run(self._inner.remove_report, report_id)
+
+    def parse_facts(self, text: str) -> list[Fact]:
+        return self._inner.parse_facts(text)  # pure: no need to hop threads
+
+    def stream_draft(
+        self,
+        role: Role,
+        facts: list[Fact],
+        engine: str | None = None,
+        shape: WantedShape | None = None,
+        settings: Settings | None = None,
+    ) -> DraftStream:
+        # Retrieval happens here, on the owner thread; the chunks (drafting, review) don't
+        # touch the index and are consumed by st.write_stream on the script thread.
+        return self._run(
+            self._inner.stream_draft, role, facts, engine=engine, shape=shape, settings=settings
+        )
+
+    def stream_revision(self, draft: Any, instruction: str, engine: str | None = None,
+                        settings: Settings | None = None) -> DraftStream:  # fmt: skip
+        return self._run(
+            self._inner.stream_revision, draft, instruction, engine=engine, settings=settings
+        )
+
+    def test_connection(self, settings: Settings | None = None) -> str:
+        return self._inner.test_connection(settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _assistant(data_dir: str, knowledge_dir: str, _settings: Settings) -> OwnedAssistant:
+    # Keyed by the folders, so tests with separate data folders never share an index.
+    return OwnedAssistant(_settings)
+
+
+@st.cache_resource(show_spinner=False)
+def _store(path: str) -> SessionStore:
+    return SessionStore(Path(path))
+
+
+@dataclass
+class Ctx:
+    """What every UI component needs: the service, the store, the base settings."""
+
+    assistant: OwnedAssistant
+    store: SessionStore
+    settings: Settings
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.settings.data_dir / "uploads"
+
+
+def get_ctx() -> Ctx:
+    settings = resolve_settings(Settings())
+    assistant = _assistant(str(settings.data_dir.resolve()), str(settings.knowledge_dir), settings)
+    store = _store(str(settings.sessions_path.resolve()))
+    return Ctx(assistant, store, assistant.settings)
+
+
+# ---- per-session caches (invalidated when this session changes the library) ---------------
+
+
+def reports(ctx: Ctx) -> list[ReportInfo]:
+    cached = st.session_state.get("_reports")
+    if cached is None:
+        cached = sorted(ctx.assistant.reports(), key=lambda r: r.id)
+        st.session_state["_reports"] = cached
+    result: list[ReportInfo] = cached
+    return result
+
+
+def outline(ctx: Ctx, report: ReportInfo) -> list[dict[str, Any]]:
+    cache: dict[str, list[dict[str, Any]]] = st.session_state.setdefault("_outlines", {})
+    key = f"{report.id}:{report.content_hash}"
+    if key not in cache:
+        cache[key] = ctx.assistant.report_outline(report.id)
+    return cache[key]
+
+
+def library_changed() -> None:
+    st.session_state.pop("_reports", None)
+    st.session_state.pop("_outlines", None)
+
+
+# ---- model settings chosen in the sidebar -------------------------------------------------
+
+
+def init_model_prefs(ctx: Ctx) -> None:
+    """Load the stored (non-secret) preferences into the widgets once per browser session."""
+    if st.session_state.get("_prefs_loaded"):
+        return
+    s = ctx.settings
+    st.session_state["ui_engine"] = ctx.store.get_setting("engine", s.engine) or s.engine
+    st.session_state["ui_base_url"] = (
+        ctx.store.get_setting("base_url", s.openai_base_url or "") or ""
+    )
+    st.session_state["ui_model"] = ctx.store.get_setting("llm_model", s.llm_model) or s.llm_model
+    st.session_state.setdefault("ui_key", "")
+    st.session_state["_prefs_loaded"] = True
+
+
+def effective_settings(ctx: Ctx) -> Settings:
+    """The base settings with the sidebar's choices applied (the key never leaves memory
+    unless the user ticked 记住密钥)."""
+    base = ctx.settings
+    engine = st.session_state.get("ui_engine", base.engine)
+    update: dict[str, Any] = {"engine": engine if engine in ENGINE_CHOICES else base.engine}
+    url = (st.session_state.get("ui_base_url") or "").strip()
+    if url:
+        update["openai_base_url"] = url
+    model = (st.session_state.get("ui_model") or "").strip()
+    if model:
+        update["llm_model"] = model
+    key = (st.session_state.get("ui_key") or "").strip() or ctx.store.get_secret(SECRET_KEY)
+    if key:
+        update["openai_api_key"] = SecretStr(key)
+    return base.model_copy(update=update)

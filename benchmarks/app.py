@@ -1,0 +1,212 @@
+"""App speed, in a real browser (Playwright + /usr/bin/chromium), beside baselines from the same run.
+
+1. Start to first interactive page (chat input on screen) with the shipped corpus already
+   indexed — target ≤ 5 s — beside a bare hello-world Streamlit page started the same way.
+2. An offline draft on screen after pressing Enter — target ≤ 1 s — beside the bare
+   ``Assistant.draft`` call (same facts, index loaded).
+
+Run: ``.venv/bin/python -m benchmarks.run app`` (or ``make bench``).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+FACTS = (
+    "理论学习形式单一，以集中读文件为主\n"
+    "基层专职宣传干部仅有3名，力量薄弱\n"
+    "全年仅开展意识形态形势研判2次，研判不够深入"
+)
+HELLO = 'import streamlit as st\nst.title("hello")\nst.chat_input("hi")\n'
+REPEATS = 3
+START_TARGET_S = 5.0
+DRAFT_TARGET_S = 1.0
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
+    env.update(
+        ASSISTANT_DATA_DIR=str(data_dir),
+        ASSISTANT_KNOWLEDGE_DIR=str(ROOT / "knowledge"),
+        ANONYMIZED_TELEMETRY="False",
+    )
+    return env
+
+
+def _serve(script: Path, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _port()
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+    ]  # fmt: skip
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def _open_when_up(page: Any, url: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            page.goto(url, timeout=5000)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _time_start(browser: Any, script: Path, env: dict[str, str], cwd: Path) -> float:
+    """Seconds from launching `streamlit run` to the chat input being on screen."""
+    page = browser.new_page()
+    t0 = time.perf_counter()
+    proc, url = _serve(script, env, cwd)
+    try:
+        _open_when_up(page, url)
+        page.get_by_test_id("stChatInputTextArea").wait_for(timeout=60_000)
+        return time.perf_counter() - t0
+    finally:
+        page.close()
+        _stop(proc)
+
+
+def _time_draft(browser: Any, env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """(text on screen, reviewed view on screen) in seconds after pressing Enter."""
+    proc, url = _serve(ROOT / "app.py", env, cwd)
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    try:
+        _open_when_up(page, url)
+        chat = page.get_by_test_id("stChatInputTextArea")
+        chat.wait_for(timeout=60_000)
+        page.get_by_test_id("stSidebar").get_by_text("＋ 新对话").click()
+        # The old conversation's facts box stays on screen until the rerun has finished.
+        page.wait_for_function(
+            "document.querySelectorAll('textarea[aria-label^=\"本单位\"]').length === 1"
+            " && document.querySelectorAll('.draft-text').length === 0"
+        )
+        facts = page.get_by_label("本单位的情况、数据和做法（每行一条，可直接粘贴一段文字）")
+        facts.fill(FACTS)
+        facts.press("Control+Enter")
+        page.get_by_text("F3", exact=True).first.wait_for(timeout=30_000)
+        page.wait_for_timeout(300)
+        chat.fill("帮我写存在问题部分")
+        n_before = page.locator(".draft-text").count()
+        t0 = time.perf_counter()
+        chat.press("Enter")
+        page.get_by_test_id("stChatMessage").filter(
+            has_text="基层专职宣传干部仅有3名"
+        ).first.wait_for(timeout=30_000)
+        t_text = time.perf_counter() - t0
+        page.locator(".draft-text").nth(n_before).wait_for(timeout=30_000)
+        t_view = time.perf_counter() - t0
+        return t_text, t_view
+    finally:
+        page.close()
+        _stop(proc)
+
+
+def _bare_draft_s(data_dir: Path) -> float:
+    from assistant.config import Settings
+    from assistant.service import Assistant
+
+    app = Assistant(Settings(data_dir=data_dir, knowledge_dir=ROOT / "knowledge"))
+    facts = app.parse_facts(FACTS)
+    app.draft("problems", facts)  # warm: index loaded, jieba initialised
+    times = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        app.draft("problems", facts)
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def run() -> None:
+    from playwright.sync_api import sync_playwright
+
+    from assistant.config import Settings
+    from assistant.service import Assistant
+    from assistant.sessions import SessionStore
+    from assistant.ui.state import SEEDED_KEY
+
+    if not Path(CHROMIUM).exists():
+        print(f"(skipped: {CHROMIUM} missing; `apt-get install -y chromium`)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        data = work / "data"
+        # The shipped corpus indexed beforehand, as after the app's first start.
+        settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge")
+        Assistant(settings).build_index()
+        SessionStore(settings.sessions_path).set_setting(SEEDED_KEY, "1")
+        hello = work / "hello.py"
+        hello.write_text(HELLO, encoding="utf-8")
+        env = _env(data)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                base = [_time_start(browser, hello, env, work) for _ in range(REPEATS)]
+                app = [_time_start(browser, ROOT / "app.py", env, work) for _ in range(REPEATS)]
+                drafts = [_time_draft(browser, env, work) for _ in range(REPEATS)]
+            finally:
+                browser.close()
+        bare = _bare_draft_s(data)
+
+    b, a = statistics.median(base), statistics.median(app)
+    t_text = statistics.median(d[0] for d in drafts)
+    t_view = statistics.median(d[1] for d in drafts)
+    print(
+        f"{'measure (median of ' + str(REPEATS) + ')':46} {'value':>9} {'baseline':>9} {'target':>8}"
+    )
+    print(
+        f"{'start → chat input on screen (indexed corpus)':46} {a:8.2f}s {b:8.2f}s "
+        f"{'≤' + format(START_TARGET_S, '.0f') + 's':>8}  {'OK' if a <= START_TARGET_S else 'MISSED'}"
+    )
+    print(f"{'  (baseline: hello-world streamlit page)':46}")
+    print(
+        f"{'Enter → offline draft text on screen':46} {t_text:8.3f}s {bare:8.3f}s "
+        f"{'≤' + format(DRAFT_TARGET_S, '.0f') + 's':>8}  {'OK' if t_text <= DRAFT_TARGET_S else 'MISSED'}"
+    )
+    print(f"{'Enter → reviewed draft view (panels) on screen':46} {t_view:8.3f}s {bare:8.3f}s")
+    print(f"{'  (baseline: bare Assistant.draft, index loaded)':46}")
+    print(
+        f"ratios: start {a / b:.2f}× hello-world; draft on screen {t_text / bare:.1f}× bare draft"
+    )
+
+
+if __name__ == "__main__":
+    run()

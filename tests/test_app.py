@@ -1,0 +1,280 @@
+"""The Streamlit app through streamlit's AppTest (real index, real offline drafter, real store),
+plus the pure helpers that build the draft's HTML."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from assistant.config import Settings
+from assistant.models import Flag
+from assistant.service import Assistant
+from assistant.ui.render import diff_text, highlight_html, split_heading, strip_markers
+from assistant.ui.uploads import ingest_uploads, safe_name
+from tests.conftest import ROOT, SEEDS
+
+APP = str(ROOT / "app.py")
+FACTS = (
+    "理论学习形式单一，以集中读文件为主\n"
+    "基层专职宣传干部仅有3名，力量薄弱\n"
+    "全年仅开展意识形态形势研判2次，研判不够深入"
+)
+
+
+# ---- pure helpers ---------------------------------------------------------------------------
+
+
+def _flag(kind: str, text: str, start: int, reason: str = "原因") -> Flag:
+    return Flag(kind=kind, text=text, start=start, end=start + len(text), reason=reason)
+
+
+def test_highlight_marks_flagged_span_with_reason_on_hover() -> None:
+    text = "一是宣传干部仅有5名〔F2〕；"
+    html_ = highlight_html(text, [_flag("changed_number", "5名", text.index("5名"), "素材是3名")])
+    assert re.search(r'<mark [^>]*title="数字与素材不一致：素材是3名"[^>]*>5名</mark>', html_)
+    assert '<span class="cite">〔F2〕</span>' in html_
+
+
+def test_highlight_escapes_html_in_text_and_reason() -> None:
+    text = "<script>alert(1)</script> 数字12"
+    flag = _flag("unsupported_number", "12", text.index("12"), 'a"><b>x</b>')
+    html_ = highlight_html(text, [flag])
+    assert "<script>" not in html_ and "&lt;script&gt;" in html_
+    assert "<b>x</b>" not in html_ and "&quot;&gt;&lt;b&gt;" in html_
+
+
+def test_highlight_has_no_blank_line_so_markdown_leaves_it_alone() -> None:
+    html_ = highlight_html("二、存在问题\n\n一是**区\n1. 列表", [])
+    assert "\n" not in html_
+    assert html_.count("<p") == 3 and '<p class="h">二、存在问题</p>' in html_
+
+
+def test_highlight_flag_across_lines_and_overlaps_keep_html_balanced() -> None:
+    text = "第一行12\n34第二行"
+    flags = [_flag("unsupported_number", "12\n34", 3), _flag("changed_number", "2", 4)]
+    html_ = highlight_html(text, flags)
+    assert html_.count("<mark") == html_.count("</mark>") == 2
+    assert html_.count("<p") == html_.count("</p>") == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "rest"),
+    [
+        ("二、存在的主要问题\n回顾今年…", "二、存在的主要问题", "回顾今年…"),
+        ("（一）强化学习\n正文", "（一）强化学习", "正文"),
+        ("回顾今年以来的工作。\n一是……", None, "回顾今年以来的工作。\n一是……"),
+    ],
+)
+def test_split_heading(text: str, heading: str | None, rest: str) -> None:
+    assert split_heading(text) == (heading, rest)
+
+
+def test_strip_markers() -> None:
+    assert strip_markers("三、下一步工作打算") == "下一步工作打算"
+
+
+def test_diff_by_sentence() -> None:
+    d = diff_text("甲。乙。丙。", "甲。乙改。丙。", "第1版", "第2版")
+    assert "-乙。" in d and "+乙改。" in d and "--- 第1版" in d
+    assert diff_text("甲。", "甲。", "a", "b") == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("范文 1.docx", "范文 1.docx"),
+        ('a<b>:"c".txt', "a_b___c_.txt"),
+    ],
+)
+def test_safe_name(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+# ---- uploads with the real index ------------------------------------------------------------
+
+
+class _Upload:
+    def __init__(self, name: str, data: bytes) -> None:
+        self.name = name
+        self._data = data
+
+    def getvalue(self) -> bytes:
+        return self._data
+
+
+def test_upload_bad_file_reports_error_and_indexes_the_rest(tmp_path: Path) -> None:
+    assistant = Assistant(Settings())
+    files = [
+        _Upload("坏文件.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8),
+        _Upload("范文.txt", SEEDS[0].read_bytes()),
+        _Upload("空文件.md", b""),
+    ]
+    seen: list[str] = []
+    outcomes = ingest_uploads(
+        assistant, files, tmp_path / "uploads", lambda n: lambda f, t: seen.append(n)
+    )
+    assert [o.ok for o in outcomes] == [False, True, False]
+    assert "坏文件.txt" in outcomes[0].message
+    assert "空文件.md" in outcomes[2].message
+    assert {"坏文件.txt", "范文.txt", "空文件.md"} <= set(seen)  # every file had its progress
+    assert [r.source for r in assistant.reports() if "范文" in Path(r.source).name]
+    assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["范文.txt"]
+
+
+# ---- the app ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def app() -> Iterator[AppTest]:
+    import streamlit as st
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    yield at
+    st.cache_resource.clear()
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [e.value for e in at.error] + [w.value for w in at.warning]
+    return "\n".join(str(p) for p in parts)
+
+
+def _ask(at: AppTest, text: str) -> AppTest:
+    at.chat_input[0].set_value(text).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_first_start_indexes_the_shipped_corpus(app: AppTest) -> None:
+    titles = [e.label for e in app.sidebar.expander]
+    assert any("市局党组意识形态工作情况报告" in t for t in titles)
+
+
+def test_full_flow_draft_review_revise_export(app: AppTest) -> None:
+    app.text_area[0].input(FACTS).run()
+    assert "F3" in _texts(app)  # the parsed facts are listed, numbered
+    _ask(app, "帮我写存在问题部分")
+    texts = _texts(app)
+    draft_html = next(m.value for m in app.markdown if 'class="draft-text"' in m.value)
+    assert "基层专职宣传干部仅有3名" in draft_html and "〔F2〕" in draft_html
+    assert "《" in texts and "选用理由" in texts  # exemplar panel: source report and why
+    assert "已用" in texts  # facts panel
+    assert any(lbl in texts for lbl in ("审核通过", "有待核实之处", "未能审核"))  # review
+    tabs = [t.label for t in app.tabs]
+    assert {"范文", "素材", "审核", "对照", "版本"} <= set(tabs)
+
+    _ask(app, "压缩到200字")
+    assert "第2版" in _texts(app)
+    assert "压缩到200字" in _texts(app)
+
+    labels = [b.label for b in app.get("download_button")]
+    assert "下载全文 Word（.docx）" in labels and "下载本节 Word" in labels
+
+
+def test_unknown_request_gets_suggestion(app: AppTest) -> None:
+    _ask(app, "今天天气怎么样")
+    assert "帮我写存在问题部分" in _texts(app)
+
+
+def test_draft_without_facts_says_what_to_do(app: AppTest) -> None:
+    _ask(app, "帮我写存在问题部分")
+    assert any("素材" in e.value for e in app.error)
+
+
+def test_restart_shows_the_conversation_again(app: AppTest) -> None:
+    import streamlit as st
+
+    app.text_area[0].input(FACTS).run()
+    _ask(app, "帮我写存在问题部分")
+    st.cache_resource.clear()  # a new process: nothing cached
+    again = AppTest.from_file(APP, default_timeout=60).run()
+    assert not again.exception
+    assert again.text_area[0].value == FACTS
+    texts = _texts(again)
+    assert "帮我写存在问题部分" in texts
+    assert any('class="draft-text"' in m.value and "〔F1〕" in m.value for m in again.markdown)
+
+
+def test_upload_in_sidebar_shows_error_for_bad_file(app: AppTest) -> None:
+    uploader = app.sidebar.get("file_uploader")[0]
+    uploader.set_value(
+        [
+            ("坏文件.txt", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "text/plain"),
+            ("新范文.txt", SEEDS[1].read_bytes(), "text/plain"),
+        ]
+    )
+    app.run()
+    assert not app.exception, app.exception
+    errors = [e.value for e in app.sidebar.error]
+    assert any("坏文件.txt" in e for e in errors)
+    assert any("新范文.txt" in s.value for s in app.sidebar.success)
+
+
+REPORT_FACTS = (
+    "2025年召开理论学习中心组学习会议12次\n"
+    "开展专题宣讲20余场次\n"
+    "理论学习形式单一，以集中读文件为主\n"
+    "基层专职宣传干部仅有3名，力量薄弱\n"
+    "下一步将开展网络安全培训2次"
+)
+
+
+def _drafts(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if 'class="draft-text"' in m.value]
+
+
+def test_outline_from_a_sample_then_draft_every_section(app: AppTest) -> None:
+    # "1. <title>": the reports as numbered in the 范文库 list
+    first = next(e.label for e in app.sidebar.expander if e.label.startswith("1. "))
+    app.text_area[0].input(REPORT_FACTS).run()
+    _ask(app, "按第一篇范文的结构列个提纲")
+    outline = next(m.value for m in app.markdown if "提纲如下" in m.value)
+    assert first.split(". ", 1)[1] in outline
+    assert "`存在问题`" in outline
+    _ask(app, "逐节起草全文")
+    assert len(_drafts(app)) >= 3
+    assert "〔F4〕" in "".join(_drafts(app))
+    exp = [e.label for e in app.expander if e.label.startswith("导出全文")]
+    assert exp and re.search(r"已起草 [3-9] 个部分", exp[0])
+
+
+def test_revision_without_a_draft_says_so(app: AppTest) -> None:
+    app.text_area[0].input(FACTS).run()
+    _ask(app, "压缩到300字")
+    assert any("还没有" in w.value and "草稿" in w.value for w in app.warning)
+    assert not _drafts(app)
+
+
+def test_accepted_version_is_the_one_exported(app: AppTest) -> None:
+    from assistant.export import to_markdown
+    from assistant.sessions import SessionStore
+    from assistant.ui.chat import assembled_sections
+    from assistant.ui.state import Ctx, OwnedAssistant
+
+    app.text_area[0].input(FACTS).run()
+    _ask(app, "帮我写存在问题部分")
+    _ask(app, "压缩到100字")
+    accept = [b for b in app.button if str(b.key).startswith("accept_")]
+    assert len(accept) == 2
+    accept[0].click().run()  # 采用第1版
+    assert "已采用" in _texts(app)
+
+    settings = Settings()
+    store = SessionStore(settings.sessions_path)
+    cid = store.list_conversations()[0].id
+    v1, v2 = store.versions(cid, "problems")
+    assert v1.accepted and not v2.accepted
+    ctx = Ctx(OwnedAssistant(settings), store, settings)
+    md = to_markdown("报告", assembled_sections(ctx, cid))
+    body = split_heading(v1.draft.text)[1]
+    first_sentence = body.split("。")[0]
+    assert first_sentence.replace("〔F1〕", "")[:20] in md
+    assert "## 一、" in md

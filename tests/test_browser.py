@@ -1,0 +1,153 @@
+"""The real app in a real browser: `streamlit run app.py` driven by Playwright and Chromium.
+
+Chromium comes from Debian (/usr/bin/chromium); the session fixture installs it with apt-get
+when it is missing. Screenshots land in ROOT/test-output/ (gitignored) and in tmp_path.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import KNOWLEDGE, ROOT
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUTPUT = ROOT / "test-output"
+FACTS = (
+    "理论学习形式单一，以集中读文件为主\n"
+    "基层专职宣传干部仅有3名，力量薄弱\n"
+    "全年仅开展意识形态形势研判2次，研判不够深入"
+)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
+            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                pytest.skip(f"Chromium missing and `{' '.join(cmd)}` failed: {done.stderr[-300:]}")
+    return CHROMIUM
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def app_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
+    env.update(
+        ASSISTANT_DATA_DIR=str(data_dir),
+        ASSISTANT_KNOWLEDGE_DIR=str(KNOWLEDGE),
+        ANONYMIZED_TELEMETRY="False",
+    )
+    return env
+
+
+def start_streamlit(
+    script: Path, port: int, env: dict[str, str], cwd: Path
+) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--client.toolbarMode", "minimal",
+    ]  # fmt: skip
+    return subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+
+
+def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+            raise RuntimeError(f"streamlit exited: {err[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("streamlit did not come up")
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    port = free_port()
+    proc = start_streamlit(ROOT / "app.py", port, app_env(tmp_path / "data"), tmp_path)
+    try:
+        wait_healthy(port, proc)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        stop(proc)
+
+
+def test_draft_in_the_browser(chromium: str, server: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1500, "height": 1100})
+            page.goto(server)
+            chat = page.get_by_test_id("stChatInputTextArea")
+            # First start indexes knowledge/ before the page is ready.
+            chat.wait_for(timeout=90_000)
+
+            facts = page.get_by_label("本单位的情况、数据和做法（每行一条，可直接粘贴一段文字）")
+            facts.fill(FACTS)
+            facts.press("Control+Enter")
+            expect(page.get_by_text("F3", exact=True).first).to_be_visible(timeout=30_000)
+
+            chat.fill("帮我写存在问题部分")
+            chat.press("Enter")
+            draft = page.locator(".draft-text").first
+            expect(draft).to_contain_text("基层专职宣传干部仅有3名", timeout=30_000)
+            expect(draft).to_contain_text("〔F2〕")
+
+            # The exemplar panel is the first tab beside the draft.
+            expect(page.get_by_text("起草时参照的范文段落").first).to_be_visible()
+            expect(page.get_by_text("选用理由", exact=False).first).to_be_visible()
+            OUTPUT.mkdir(exist_ok=True)
+            page.screenshot(path=str(OUTPUT / "browser.png"))
+            page.screenshot(path=str(tmp_path / "browser.png"))
+
+            page.get_by_role("tab", name="素材").last.click()
+            expect(page.get_by_text("已用").first).to_be_visible()
+            page.screenshot(path=str(OUTPUT / "browser-facts.png"))
+        finally:
+            browser.close()
+    assert (tmp_path / "browser.png").stat().st_size > 10_000
+    shutil.copy(tmp_path / "browser.png", OUTPUT / "browser.png")

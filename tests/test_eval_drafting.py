@@ -1,0 +1,96 @@
+"""`assistant eval drafting`: the figures, their table, and the metrics of one draft."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from assistant import cli
+from assistant.config import Settings
+from assistant.draft.evaluate import (
+    draft_metrics,
+    evaluate_drafting,
+    format_drafting,
+    load_fact_sets,
+)
+from assistant.draft.facts import parse_facts
+from assistant.models import Draft, Exemplar, Role
+from assistant.review.grounding import check
+from tests.conftest import KNOWLEDGE
+
+
+@pytest.fixture(scope="module")
+def eval_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("eval") / "data", knowledge_dir=KNOWLEDGE)
+
+
+@pytest.fixture(scope="module")
+def result(eval_settings: Settings) -> dict[str, Any]:
+    return evaluate_drafting(eval_settings)  # builds the shipped corpus's index on first use
+
+
+def test_fact_sets_cover_the_three_roles() -> None:
+    assert {"achievements", "problems", "plans"} <= set(load_fact_sets())
+
+
+def test_offline_drafting_meets_its_targets(result: dict[str, Any]) -> None:
+    s = result["summary"]
+    assert s["runs"] == len(load_fact_sets()) * 3
+    assert s["unsupported_rate"] == 0.0 and s["unsupported_numbers"] == 0
+    assert s["status_shifts"] == 0
+    assert s["coverage"] == 1.0
+    assert s["conformity"] >= 0.9
+    assert s["recall"] >= 0.95
+    assert s["false_flag_rate"] <= 0.05
+    assert s["meets_targets"] is True
+
+
+def test_format_drafting_is_a_chinese_table(result: dict[str, Any]) -> None:
+    text = format_drafting(result)
+    assert "素材覆盖率" in text and "无据数字率" in text and "审核召回率" in text
+    assert text.count("\n") >= len(result["runs"]) + 8
+
+
+FACTS = parse_facts("召开理论学习中心组集中学习会议12次\n拟新建示范点12个")
+SAMPLE = "二、存在的主要问题\n一是学习教育方式单一，召开会议16次；二是队伍薄弱。"
+
+
+def _exemplar() -> Exemplar:
+    return Exemplar(
+        report="000", title="范文", source="000.txt", section_id="2", heading="二、存在的主要问题",
+        path=[], role=Role.PROBLEMS, level=1, n_points=2, n_children=0, heading_style="一、",
+        point_style="一是", score=1.0, why={}, text=SAMPLE,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "coverage", "unsupported", "conformity"),
+    [
+        ("二、存在的主要问题\n一是召开理论学习中心组集中学习会议12次〔F1〕；二是拟新建示范点12个〔F2〕。", 1.0, 0, 1.0),
+        ("二、存在的主要问题\n一是召开理论学习中心组集中学习会议15次〔F1〕；二是拟新建示范点12个〔F2〕。", 0.5, 1, 1.0),
+        ("二、存在的主要问题\n一是召开理论学习中心组集中学习会议12次〔F1〕。", 0.5, 0, 0.0),
+        ("（一）情况\n召开理论学习中心组集中学习会议12次〔F1〕，拟新建示范点12个〔F2〕，召开会议16次。", 1.0, 1, 0.0),
+    ],
+    ids=["correct", "changed-number", "fact-left-out", "sample-number-and-other-frame"],
+)
+def test_draft_metrics(text: str, coverage: float, unsupported: int, conformity: float) -> None:
+    ex = _exemplar()
+    draft = Draft(Role.PROBLEMS, text, "offline", [ex], FACTS, check(text, FACTS, [ex]))
+    m = draft_metrics(draft)
+    assert m["coverage"] == coverage
+    assert m["unsupported_numbers"] == unsupported
+    assert m["conformity"] == conformity
+
+
+def test_cli_eval_drafting_json(result: dict[str, Any], eval_settings: Settings,
+                                monkeypatch: pytest.MonkeyPatch,
+                                capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(eval_settings.data_dir))  # the index built above
+    assert cli.main(["eval", "drafting", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["summary"]["unsupported_rate"] == result["summary"]["unsupported_rate"]
+    assert [r["fact_set"] + r["role"] for r in out["runs"]] == [
+        r["fact_set"] + r["role"] for r in result["runs"]
+    ]

@@ -1,0 +1,124 @@
+"""Chat requests in Chinese -> intents (table-driven)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.intent import cn_number, match_report, parse_request, wanted_shape
+from assistant.models import ReportInfo, Role
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "role"),
+    [
+        ("帮我写存在问题部分", "draft", Role.PROBLEMS),
+        ("写一下下步打算", "draft", Role.PLANS),
+        ("起草下一步工作措施", "draft", Role.PLANS),
+        ("按（一）（二）格式写工作情况", "draft", Role.ACHIEVEMENTS),
+        ("用一是二是写三点成绩", "draft", Role.ACHIEVEMENTS),
+        ("写存在的主要问题，控制在300字", "draft", Role.PROBLEMS),
+        ("帮我拟一段保障措施", "draft", Role.REQUIREMENTS),
+        ("写个开头", "draft", Role.PREAMBLE),
+        ("原因分析", "draft", Role.CAUSES),
+        ("第二点再具体些", "revise", None),
+        ("压缩到300字", "revise", None),
+        ("加一点关于网络安全的内容", "revise", None),
+        ("语气再正式一些", "revise", None),
+        ("把存在问题压缩到200字", "revise", Role.PROBLEMS),
+        ("按第一篇范文的结构列个提纲", "outline", None),
+        ("参照《2022年市局党组…》列提纲", "outline", None),
+        ("逐节起草全文", "draft_all", None),
+        ("帮我写整篇报告", "draft_all", None),
+        ("你能做什么", "help", None),
+        ("帮助", "help", None),
+        ("今天天气怎么样", "unknown", None),
+        ("", "unknown", None),
+    ],
+)
+def test_parse_request_kind_and_role(text: str, kind: str, role: Role | None) -> None:
+    intent = parse_request(text)
+    assert intent.kind == kind
+    assert intent.role == role
+
+
+@pytest.mark.parametrize(
+    ("text", "heading", "point", "n"),
+    [
+        ("按（一）（二）格式写工作情况", "（一）", None, None),
+        ("按(一)(二)写工作情况", "（一）", None, None),
+        ("用一是二是写三点成绩", None, "一是", 3),
+        ("用一要二要写下步打算", None, "一要", None),
+        ("分四个方面写主要做法", None, None, 4),
+        ("按1. 2.格式写问题", "1.", None, None),
+        ("按（1）（2）写", "（1）", None, None),
+        ("用首先、其次写措施，写5条", None, "首先", 5),
+        ("写存在问题", None, None, None),
+    ],
+)
+def test_wanted_shape(text: str, heading: str | None, point: str | None, n: int | None) -> None:
+    shape = wanted_shape(text)
+    if heading is None and point is None and n is None:
+        assert shape is None
+    else:
+        assert shape is not None
+        assert (shape.heading_style, shape.point_style, shape.n_points) == (heading, point, n)
+
+
+def test_draft_request_carries_shape() -> None:
+    intent = parse_request("按（一）（二）格式写工作情况")
+    assert intent.shape is not None and intent.shape.heading_style == "（一）"
+
+
+def test_revision_keeps_instruction_verbatim() -> None:
+    assert parse_request(" 压缩到300字 ").instruction == "压缩到300字"
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "index"),
+    [
+        ("按第一篇范文的结构列个提纲", None, 1),
+        ("按第3篇的框架列提纲", None, 3),
+        ("参照《2022年市局党组…》列提纲", "2022年市局党组…", None),
+    ],
+)
+def test_outline_target(text: str, hint: str | None, index: int | None) -> None:
+    intent = parse_request(text)
+    assert (intent.report_hint, intent.report_index) == (hint, index)
+
+
+def test_unknown_request_suggests_what_works() -> None:
+    intent = parse_request("今天天气怎么样")
+    assert intent.suggestion is not None
+    assert "帮我写存在问题部分" in intent.suggestion and "压缩到300字" in intent.suggestion
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("7", 7), ("两", 2), ("百", None)],
+)
+def test_cn_number(text: str, value: int | None) -> None:
+    assert cn_number(text) == value
+
+
+REPORTS = [
+    ReportInfo("000_a", "2022年市局党组意识形态工作情况报告", "k/000.txt", 2022, 12),
+    ReportInfo(
+        "001_b", "党工委书记关于2022年落实意识形态主体责任履职情况汇报", "k/001.txt", 2022, 10
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("按第一篇范文的结构列个提纲", "000_a"),
+        ("按第二篇范文的结构列个提纲", "001_b"),
+        ("按第五篇范文的结构列个提纲", None),
+        ("参照《2022年市局党组…》列提纲", "000_a"),
+        ("参照《党工委书记关于2022年落实意识形态主体责任履职情况汇报》列提纲", "001_b"),
+        ("参照《不存在的报告》列提纲", None),
+    ],
+)
+def test_match_report(text: str, expected: str | None) -> None:
+    found = match_report(parse_request(text), REPORTS)
+    assert (found.id if found else None) == expected
