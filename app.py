@@ -7,23 +7,57 @@ Streamlit components. Started from any working directory: paths come from Settin
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+if TYPE_CHECKING:
+    from assistant.ui.state import Ctx
 
 # `streamlit run app.py` puts the script's folder on sys.path, but be explicit for other runners.
 if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import streamlit as st
-
-from assistant.errors import AssistantError
-from assistant.ui import state
-from assistant.ui.chat import render_main
-from assistant.ui.render import PAGE_CSS
-from assistant.ui.sidebar import current_conversation, render_sidebar
+CHAT_PLACEHOLDER = "输入要求，例如：帮我写存在问题部分"
 
 
-def ensure_corpus(ctx: state.Ctx) -> None:
+def main() -> None:
+    st.set_page_config(page_title="公文报告起草助手", page_icon="📝", layout="wide")
+    # The chat input is pinned to the bottom wherever it is created: create it before the
+    # first run imports the service and the index, so the page is usable at once.
+    prompt = st.chat_input(CHAT_PLACEHOLDER, key="chat")
+    if "assistant.ui.state" not in sys.modules:
+        # First run of the process: the imports below hold the GIL for a while; a short pause
+        # lets the server thread send the page so far (~0.4 s earlier on screen, see
+        # benchmarks/app.py). Later runs have the modules loaded and skip this.
+        time.sleep(0.05)
+
+    from assistant.errors import AssistantError
+    from assistant.ui import state
+    from assistant.ui.chat import render_main
+    from assistant.ui.render import PAGE_CSS
+    from assistant.ui.sidebar import current_conversation, render_sidebar
+
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    try:
+        ctx = state.get_ctx()
+        ensure_corpus(ctx)
+        cid = current_conversation(ctx)
+        # Main area first: the chat is usable before the sidebar loads the library.
+        render_main(ctx, cid, prompt)
+        render_sidebar(ctx, cid)
+        # After the first page is on screen, not competing with it.
+        ctx.assistant.warm_up()
+    except AssistantError as exc:
+        st.error(str(exc))
+
+
+def ensure_corpus(ctx: Ctx) -> None:
     """Index knowledge/ on the very first start (progress bar); later runs skip this check."""
+    from assistant.ui import state
+
     if st.session_state.get("_corpus_checked"):
         return
     if ctx.store.get_setting(state.SEEDED_KEY) is None:
@@ -42,20 +76,6 @@ def ensure_corpus(ctx: state.Ctx) -> None:
             state.library_changed()
         ctx.store.set_setting(state.SEEDED_KEY, "1")
     st.session_state["_corpus_checked"] = True
-
-
-def main() -> None:
-    st.set_page_config(page_title="公文报告起草助手", page_icon="📝", layout="wide")
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
-    try:
-        ctx = state.get_ctx()
-        ensure_corpus(ctx)
-        cid = current_conversation(ctx)
-        # Main area first: the chat is usable before the sidebar loads the library.
-        render_main(ctx, cid)
-        render_sidebar(ctx, cid)
-    except AssistantError as exc:
-        st.error(str(exc))
 
 
 main()

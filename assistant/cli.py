@@ -165,7 +165,11 @@ def _cmd_draft(args: argparse.Namespace, app: Assistant) -> int:
 
 def _cmd_check(args: argparse.Namespace, app: Assistant) -> int:
     facts = app.parse_facts(_read_text(args.facts))
-    review = app.check(_read_text(args.draft), facts)
+    draft_text = _read_text(args.draft)
+    exemplars = [e for sample in args.sample for e in app.sample_exemplars(sample)]
+    if args.role is not None and app.index.count():
+        exemplars += app.search(args.role, draft_text, k=5)
+    review = app.check(draft_text, facts, exemplars)
     if args.json:
         _print_json(review.to_dict())
         return 0
@@ -236,6 +240,10 @@ def build_parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="对照素材审核一篇草稿")
     c.add_argument("--facts", required=True)
     c.add_argument("--draft", required=True)
+    c.add_argument(
+        "--sample", action="append", default=[], help="范文文件：检查草稿是否照搬了其中的数字和句子"
+    )
+    c.add_argument("--role", default=None, help="段落类型：同时对照范文库中该类型的段落（需已建索引）")
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_cmd_check)
 

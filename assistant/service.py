@@ -7,7 +7,7 @@ offline drafter; every stage below it is a plain function or a small class over 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,6 @@ class DraftStream:
     _chunks: Iterator[str]
     _finish: Callable[[str, str, str | None], Draft]
     result: Draft | None = None
-    _parts: list[str] = field(default_factory=list)
 
     def __iter__(self) -> Iterator[str]:
         yield from self._chunks
@@ -67,6 +66,29 @@ class DraftStream:
             pass
         assert self.result is not None
         return self.result
+
+
+def exemplar_from_section(report: Report, section_id: str) -> Exemplar:
+    """A section of a parsed report wrapped as an Exemplar (score 0: not retrieved)."""
+    s = report.section(section_id)
+    return Exemplar(
+        report=report.id,
+        title=report.title,
+        source=report.source,
+        section_id=s.id,
+        heading=s.heading,
+        path=list(s.path),
+        role=s.role,
+        level=s.level,
+        n_points=s.shape.n_points,
+        n_children=s.shape.n_children,
+        heading_style=s.shape.heading_style,
+        point_style=s.shape.point_style,
+        score=0.0,
+        why={"role_match": "given", "shared_terms": [], "shape": "", "score_parts": {}},
+        text=report.subtree_text(s.id) if s.level else s.body,
+        body=s.body,
+    )
 
 
 class Assistant:
@@ -132,6 +154,12 @@ class Assistant:
         from assistant.draft.facts import parse_facts
 
         return parse_facts(text)
+
+    def sample_exemplars(self, path: str | Path) -> list[Exemplar]:
+        """Every top-level section of one sample file as an Exemplar, so a review can tell
+        numbers and sentences copied from that sample (``assistant check --sample FILE``)."""
+        report = self.outline(path)
+        return [exemplar_from_section(report, s.id) for s in report.sections if s.level <= 1]
 
     @staticmethod
     def check(draft: str, facts: Sequence[Fact], exemplars: Sequence[Exemplar] = ()) -> Review:

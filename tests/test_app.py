@@ -61,6 +61,21 @@ def test_highlight_flag_across_lines_and_overlaps_keep_html_balanced() -> None:
     assert html_.count("<p") == html_.count("</p>") == 2
 
 
+def test_flag_list_merges_repeated_findings() -> None:
+    from assistant.ui.render import flag_lines
+
+    same = "草稿中还留有“【待补充】”"
+    flags = [
+        _flag("placeholder_left", "【待补充】", 0, same),
+        _flag("changed_number", "5名", 9, "素材F2中是“3名”"),
+        _flag("placeholder_left", "【待补充】", 20, same),
+    ]
+    lines = flag_lines(flags).splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("- **待补充/占位符**（2处）：")
+    assert "数字与素材不一致" in lines[1] and "3名" in lines[1]
+
+
 @pytest.mark.parametrize(
     ("text", "heading", "rest"),
     [
@@ -153,7 +168,13 @@ def _ask(at: AppTest, text: str) -> AppTest:
     return at
 
 
+def _open_library(at: AppTest) -> None:
+    at.session_state["side_tab"] = "范文库"
+    at.run()
+
+
 def test_first_start_indexes_the_shipped_corpus(app: AppTest) -> None:
+    _open_library(app)
     titles = [e.label for e in app.sidebar.expander]
     assert any("市局党组意识形态工作情况报告" in t for t in titles)
 
@@ -168,6 +189,8 @@ def test_full_flow_draft_review_revise_export(app: AppTest) -> None:
     assert "《" in texts and "选用理由" in texts  # exemplar panel: source report and why
     assert "已用" in texts  # facts panel
     assert any(lbl in texts for lbl in ("审核通过", "有待核实之处", "未能审核"))  # review
+    # the streamed text was replaced by the reviewed view, not left behind as a second copy
+    assert not [m.value for m in app.markdown if "〔F2〕" in m.value and "<" not in m.value]
     tabs = [t.label for t in app.tabs]
     assert {"范文", "素材", "审核", "对照", "版本"} <= set(tabs)
 
@@ -204,6 +227,7 @@ def test_restart_shows_the_conversation_again(app: AppTest) -> None:
 
 
 def test_upload_in_sidebar_shows_error_for_bad_file(app: AppTest) -> None:
+    _open_library(app)
     uploader = app.sidebar.get("file_uploader")[0]
     uploader.set_value(
         [
@@ -233,6 +257,7 @@ def _drafts(at: AppTest) -> list[str]:
 
 def test_outline_from_a_sample_then_draft_every_section(app: AppTest) -> None:
     # "1. <title>": the reports as numbered in the 范文库 list
+    _open_library(app)
     first = next(e.label for e in app.sidebar.expander if e.label.startswith("1. "))
     app.text_area[0].input(REPORT_FACTS).run()
     _ask(app, "按第一篇范文的结构列个提纲")
@@ -240,7 +265,14 @@ def test_outline_from_a_sample_then_draft_every_section(app: AppTest) -> None:
     assert first.split(". ", 1)[1] in outline
     assert "`存在问题`" in outline
     _ask(app, "逐节起草全文")
-    assert len(_drafts(app)) >= 3
+    drafts = _drafts(app)
+    assert len(drafts) == 3  # 工作情况, 存在问题, 下步打算
+    # each section carries only the facts that serve it
+    achievements, problems, plans = drafts
+    assert "〔F1〕" in achievements and "〔F3〕" not in achievements
+    assert "〔F3〕" in problems and "〔F4〕" in problems and "〔F1〕" not in problems
+    assert "〔F5〕" in plans and "〔F3〕" not in plans
+    assert any("开头" in w.value and "补写" in w.value for w in app.warning)
     assert "〔F4〕" in "".join(_drafts(app))
     exp = [e.label for e in app.expander if e.label.startswith("导出全文")]
     assert exp and re.search(r"已起草 [3-9] 个部分", exp[0])
@@ -278,3 +310,93 @@ def test_accepted_version_is_the_one_exported(app: AppTest) -> None:
     first_sentence = body.split("。")[0]
     assert first_sentence.replace("〔F1〕", "")[:20] in md
     assert "## 一、" in md
+
+
+def _use_llm(at: AppTest, base_url: str, key: str = "sk-test-secret-123") -> None:
+    at.radio(key="ui_engine").set_value("llm").run()
+    at.text_input(key="ui_base_url").input(base_url)
+    at.text_input(key="ui_model").input("fake-model")
+    at.text_input(key="ui_key").input(key)
+    at.run()
+    assert not at.exception, at.exception
+
+
+def test_llm_engine_streams_and_key_stays_off_disk(app: AppTest) -> None:
+    from tests.fake_openai import FakeOpenAI, Reply
+
+    answer = "二、存在的主要问题\n一是理论学习形式单一，以集中读文件为主〔F1〕；二是基层专职宣传干部仅有3名〔F2〕。"
+    with FakeOpenAI([Reply("好"), Reply(answer)]) as srv:
+        _use_llm(app, srv.base_url)
+        app.button(key="test_conn").click().run()
+        assert any("连接成功" in s.value for s in app.sidebar.success)
+        app.text_area[0].input(FACTS).run()
+        _ask(app, "帮我写存在问题部分")
+    texts = _texts(app)
+    assert "大模型起草" in texts
+    assert any("仅有3名" in d for d in _drafts(app))
+    # streamed with st.write_stream, then replaced by the reviewed view (no stray copy)
+    assert not [m.value for m in app.markdown if "〔F2〕" in m.value and "<" not in m.value]
+    data = Settings().data_dir
+    assert not any(b"sk-test-secret-123" in p.read_bytes() for p in data.rglob("*") if p.is_file())
+
+
+def test_llm_failure_falls_back_to_offline_with_notice(app: AppTest) -> None:
+    from tests.fake_openai import Fail, FakeOpenAI
+
+    with FakeOpenAI([Fail(500)]) as srv:
+        _use_llm(app, srv.base_url)
+        app.button(key="test_conn").click().run()
+        assert app.sidebar.error  # the failed connection test says why
+        app.text_area[0].input(FACTS).run()
+        _ask(app, "帮我写存在问题部分")
+    assert any("已改用离线起草" in w.value for w in app.warning)
+    assert any("基层专职宣传干部仅有3名" in d for d in _drafts(app))
+
+
+def test_conversations_new_rename_reopen_delete(app: AppTest) -> None:
+    app.text_area[0].input(FACTS).run()
+    _ask(app, "帮我写存在问题部分")
+    first = app.session_state["cid"]
+    assert app.button(key=f"conv_{first}").label == "帮我写存在问题部分"  # titled by the request
+
+    app.button(key="new_conv").click().run()
+    second = app.session_state["cid"]
+    assert second != first and app.text_area[0].value == ""  # a fresh facts box
+    app.text_input(key=f"rename_{second}").input("2025年工作总结").run()
+    app.button(key=f"rename_btn_{second}").click().run()
+    assert app.button(key=f"conv_{second}").label == "2025年工作总结"
+
+    app.button(key=f"conv_{first}").click().run()  # reopen: facts and draft are back
+    assert app.text_area[0].value == FACTS and _drafts(app)
+
+    app.checkbox(key=f"del_ok_{first}").check().run()
+    app.button(key=f"del_conv_{first}").click().run()
+    assert not app.exception
+    keys = [str(b.key) for b in app.sidebar.button]
+    assert f"conv_{first}" not in keys and f"conv_{second}" in keys
+
+
+def test_remembered_key_is_stored_only_when_ticked_and_can_be_forgotten(app: AppTest) -> None:
+    from assistant.sessions import SessionStore
+    from assistant.ui.state import SECRET_KEY
+
+    store = SessionStore(Settings().sessions_path)
+    _use_llm(app, "http://127.0.0.1:9/v1", key="sk-remember-me")
+    assert store.get_secret(SECRET_KEY) is None
+    app.checkbox(key="ui_remember").check().run()
+    assert store.get_secret(SECRET_KEY) == "sk-remember-me"
+    # the field never shows the stored key back
+    assert all(t.value != "sk-remember-me" for t in app.text_input if t.key != "ui_key")
+    app.checkbox(key="ui_remember").uncheck().run()
+    assert store.get_secret(SECRET_KEY) is None
+
+
+def test_launch_serves_app_headless_without_usage_stats() -> None:
+    from assistant.launch import streamlit_args
+
+    args = streamlit_args()
+    opts = dict(zip(args[5::2], args[6::2], strict=False))
+    assert args[2:4] == ["streamlit", "run"] and Path(args[4]) == ROOT / "app.py"
+    assert opts["--server.headless"] == "true"
+    assert opts["--browser.gatherUsageStats"] == "false"
+    assert opts["--server.port"] == "8501"

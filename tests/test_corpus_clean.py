@@ -51,6 +51,12 @@ BODY = "今年以来，我局认真贯彻落实上级部署，各项工作取得
         ("属性:4 页", "metadata"),
         ("作者:公文格式标准", "metadata"),
         ("时间:2024-11-11", "metadata"),
+        ("温馨提示：本文档共6页，可免费在线阅读，下载需要VIP会员", "site notice"),
+        ("开通VIP，免费下载", "paywall"),
+        ("下一篇：2023年述职报告", "navigation"),
+        ("版权所有 © 某某文库", "copyright"),
+        ("来源：某某公文网", "source line"),
+        ("1024人已阅读", "counter"),
     ],
 )
 def test_junk_line_removed(junk: str, why: str) -> None:
@@ -70,6 +76,9 @@ def test_junk_line_removed(junk: str, why: str) -> None:
         "扫码缴费已覆盖全区所有村居。",
         "微信扫码支付覆盖率达到90%，群众办事更加便捷。",
         "2.5万份宣传资料已发放到户。",
+        "来源：群众来信来访和12345热线，共受理诉求1200件。",
+        "编辑出版《工作简报》12期。",
+        "下一步，我们将继续阅读经典、学习理论。",
     ],
 )
 def test_report_lines_that_resemble_junk_are_kept(line: str) -> None:
@@ -239,7 +248,9 @@ _PUNCT = st.sampled_from(
 _SENTENCE = st.lists(st.one_of(_HAN, _HAN, _HAN, _PUNCT), min_size=2, max_size=60).map(
     lambda xs: "".join(xs).strip() + "。"
 )
-_MARKER = st.sampled_from(["", "", "一、", "二、", "（一）", "(二)", "1.", "一是", "二要", "首先，"])
+_MARKER = st.sampled_from(
+    ["", "", "一、", "二、", "（一）", "(二)", "1.", "一是", "二要", "首先，"]
+)
 _PARAGRAPH = st.tuples(_MARKER, st.lists(_SENTENCE, min_size=1, max_size=4)).map(
     lambda t: t[0] + "".join(t[1])
 )
@@ -249,7 +260,7 @@ def _han(text: str) -> str:
     return "".join(re.findall(r"[\u4e00-\u9fa5]", text))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(_PARAGRAPH, min_size=1, max_size=6, unique=True))
 def test_cleaning_never_drops_a_chinese_character(paragraphs: list[str]) -> None:
     raw = TITLE + "\n" + "\n\n".join(paragraphs)
@@ -277,7 +288,28 @@ def test_heading_colon_split(raw: str, expected: list[str]) -> None:
 
 
 def test_table_rows_and_short_items_are_not_joined() -> None:
-    rows = [f"项目{i}｜{i}次｜备注{i}" for i in range(8)]
+    rows = [f"项目{i}｜{i}次｜备注{i}" for i in range(8)] + ["是｜否"] * 3
     items = ["组织学习", "开展宣讲", "检查督导", "总结提高", "表彰先进", "完善制度"]
     raw = "\n".join([TITLE, *rows, *items])
     assert clean_text(raw).split("\n") == [TITLE, *rows, *items]
+
+
+def test_running_heads_of_pdf_pages_removed() -> None:
+    pages = [
+        f"{TITLE}\n某局办公室\n{BODY}\n第 1 页 共 3 页",
+        f"{TITLE}\n某局办公室\n一、工作情况\n完成任务。\n第 2 页 共 3 页",
+        f"{TITLE}\n某局办公室\n二、存在问题\n学习不够。\n第 3 页 共 3 页",
+    ]
+    assert clean_text("\n".join(pages)).split("\n") == [
+        TITLE,
+        BODY,
+        "一、工作情况",
+        "完成任务。",
+        "二、存在问题",
+        "学习不够。",
+    ]
+
+
+def test_repeated_sentences_are_not_page_furniture() -> None:
+    raw = f"{TITLE}\n完成任务。\n完成任务。\n完成任务。\n一、工作情况\n一、工作情况"
+    assert clean_text(raw).count("完成任务。") == 3

@@ -330,6 +330,17 @@ def test_classified_marking_refused(text: str) -> None:
     assert "a.txt" in str(info.value)
 
 
+def test_full_marking_deep_in_text_is_refused() -> None:
+    text = "报告\n" + "正文内容。\n" * 50 + "绝密★启用前\n附件内容。"
+    with pytest.raises(ClassifiedDocumentError):
+        parse_text(text, source="a.txt")
+
+
+def test_marking_named_in_prose_deep_in_text_is_fine() -> None:
+    text = "保密工作报告\n" + "正文内容。\n" * 50 + "文件须按规定标注“秘密★”等密级标志。\n"
+    assert "秘密★" in parse_text(text).text
+
+
 def test_classified_words_in_prose_are_fine() -> None:
     r = parse_text("保密工作报告\n加强秘密载体管理，严防机密泄露。\n")
     assert r.sections[0].body == "加强秘密载体管理，严防机密泄露。"

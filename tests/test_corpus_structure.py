@@ -129,6 +129,7 @@ def test_top_level_can_be_parenthesised_when_no_level_one() -> None:
         ("中共某局党组\n2023年12月20日", "中共某局党组\n2023年12月20日"),
         ("以上报告，请审阅。\n某局\n2023年12月20日", "以上报告，请审阅。\n某局\n2023年12月20日"),
         ("三要强化责任。总之要落实。", None),  # a point, not a closing
+        ("新的一年，我们将继续围绕中心抓好落实。", None),  # may still be plan content
     ],
 )
 def test_closing_after_last_section(tail: str, closing: str | None) -> None:
@@ -185,6 +186,11 @@ def test_last_paragraph_alone_is_not_a_closing() -> None:
             "第一，提高认识。认识到位。第二，加强领导。领导到位。",
             ["第一，", "第二，"],
             ["提高认识", "加强领导"],
+        ),
+        (
+            "一是：加强学习。认真学。二是：强化宣传。广泛宣。",
+            ["一是", "二是"],
+            ["加强学习", "强化宣传"],
         ),
         # "第一责任人", "统一是", a lone 一是 and out-of-order runs are not points
         ("书记是第一责任人，要统一是非标准。", [], []),
@@ -359,3 +365,21 @@ def test_reparsing_a_section_excerpt_keeps_its_shape() -> None:
     ]
     child = parse_text(r.subtree_text("2.1")).sections[1]
     assert (child.heading, child.shape.n_points) == ("（一）学习不深", 2)
+
+
+@pytest.mark.parametrize(
+    ("doc_title", "heading", "role"),
+    [
+        ("2023年工作总结", "一、主要工作", Role.ACHIEVEMENTS),
+        ("关于2023年履职情况的汇报", "一、主要工作", Role.ACHIEVEMENTS),
+        ("2024年意识形态工作要点", "一、主要工作", Role.TASKS),
+        ("2024年工作计划", "一、重点任务", Role.TASKS),
+        ("关于某事的说明", "一、一年来的主要工作", Role.ACHIEVEMENTS),
+        ("2023年工作总结", "一、下一步重点工作", Role.PLANS),
+    ],
+)
+def test_main_work_is_achievements_in_a_summary_and_tasks_in_a_plan(
+    doc_title: str, heading: str, role: Role
+) -> None:
+    r = parse_text(f"{doc_title}\n{heading}\n全年共开展学习12次。")
+    assert r.section("1").role is role

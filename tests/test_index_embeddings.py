@@ -15,7 +15,12 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import EmbeddingUnavailableError
-from assistant.index.embeddings import HashEmbedder, LangChainEmbeddings, OpenAIEmbedder, make_embedder
+from assistant.index.embeddings import (
+    HashEmbedder,
+    LangChainEmbeddings,
+    OpenAIEmbedder,
+    make_embedder,
+)
 from tests.conftest import ROOT
 
 

@@ -165,11 +165,11 @@ def test_two_index_processes_at_once_both_land(tmp_path: Path) -> None:
         for d in (a, b)
     ]
     for p in procs:
-        out, err = p.communicate(timeout=240)
+        _out, err = p.communicate(timeout=240)
         assert p.returncode == 0, err
     idx = SectionIndex(Settings())
     assert {r.id for r in idx.reports()} == {s.stem for s in SEEDS}
     assert _chroma_records(idx) == idx.count()
-    assert {e.report for e in idx.search(Role.PROBLEMS, "存在问题", k=5)} == {
+    assert {e.report for e in idx.search(Role.PROBLEMS, "存在问题", k=10)} == {
         s.stem for s in SEEDS if s.stem != "002_f72876f833d7bc93"
     }

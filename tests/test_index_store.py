@@ -66,7 +66,7 @@ def test_search_returns_problem_sections_with_reasons(built: SectionIndex) -> No
     assert {"bm25_rank", "vector_rank", "rrf", "shape_bonus"} <= set(parts)
     # text is the whole subtree (heading line first), body the section's own text
     assert top.text.splitlines()[0].strip() == top.heading
-    assert top.body and top.body in top.text.replace("\n", "") or top.body in top.text
+    assert top.body and top.body in top.text
     assert top.title and top.source and top.section_id
     scores = [e.score for e in found]
     assert scores == sorted(scores, reverse=True)
@@ -220,3 +220,23 @@ def test_older_index_format_is_rebuilt_with_a_message(tmp_path: Path) -> None:
     res = fresh.update([src])
     assert res.rebuilt and any("旧版本" in m for m in res.messages)
     assert fresh.count() == n
+
+
+def test_same_file_name_in_two_folders_keeps_both(tmp_path: Path) -> None:
+    a = _copy_seeds(tmp_path / "a", SEEDS[:1])
+    b = _copy_seeds(tmp_path / "b", SEEDS[:1])
+    f = b / SEEDS[0].name
+    f.write_text(f.read_text(encoding="utf-8").replace("2022年", "2023年"), encoding="utf-8")
+    idx = SectionIndex(Settings())
+    first = idx.update([a, b])
+    assert len(first.added) == 2 and len(set(first.added)) == 2
+    assert idx.count() == 2 * len(parse_file(SEEDS[0]).sections)
+    again = idx.update([a, b])
+    assert sorted(again.skipped) == sorted(first.added) and not again.updated
+
+
+@pytest.mark.parametrize("topic", ["", "。。。"])
+def test_empty_topic_still_gives_role_sections(built: SectionIndex, topic: str) -> None:
+    found = built.search(Role.PROBLEMS, topic, k=3)
+    assert len(found) == 3 and all(e.role == Role.PROBLEMS for e in found)
+    assert all(e.why["shared_terms"] == [] for e in found)

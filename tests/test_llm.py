@@ -210,6 +210,7 @@ def test_shape_hint(
         ("仅有3名（F12）。", "仅有3名〔F12〕。"),
         ("仅有3名〔F2〕。", "仅有3名〔F2〕。"),
         ("仅有3名[f2]。", "仅有3名〔F2〕。"),
+        ("一是学习。[F1]二是队伍。[F2]", "一是学习〔F1〕。二是队伍〔F2〕。"),
         # Not citations: left as written.
         ("【待补充：本条小标题】", "【待补充：本条小标题】"),
         ("（一）加强学习[1]。", "（一）加强学习[1]。"),
@@ -246,6 +247,22 @@ def test_stream_cleaner_gives_the_same_text_however_the_stream_is_split(
     out = [cleaner.feed(model_text[a:b]) for a, b in pairwise(bounds)]
     out.append(cleaner.flush())
     assert "".join(out) == EXPECTED
+
+
+TRICKY = [*"[]【】〔〕()（）F12,、。；*#`\n 一二是学", "**", "[F1]", "<think>", "</think>", "```", "（一）"]
+
+
+@given(
+    pieces=st.lists(st.sampled_from(TRICKY), max_size=40),
+    cuts=st.lists(st.integers(min_value=0, max_value=80), max_size=8),
+)
+def test_streamed_cleaning_equals_cleaning_the_whole_answer(pieces: list[str], cuts: list[int]) -> None:
+    text = "".join(pieces)
+    bounds = [0, *sorted(min(c, len(text)) for c in cuts), len(text)]
+    cleaner = llm.StreamCleaner()
+    out = [cleaner.feed(text[a:b]) for a, b in pairwise(bounds)]
+    out.append(cleaner.flush())
+    assert "".join(out) == llm.clean_output(text)
 
 
 @pytest.mark.parametrize(
@@ -604,3 +621,18 @@ def test_a_number_the_model_changed_is_flagged_not_trusted(service: Any) -> None
     assert "研判5次，研判不够深入〔F3〕" in result.text
     assert result.review.verdict == "flagged"
     assert [(f.kind, f.text, f.fact) for f in result.review.flags] == [("changed_number", "5次", "F3")]
+
+
+def test_service_without_an_endpoint_drafts_offline_and_says_why(service: Any) -> None:
+    assistant, cfg = service("http://unused/v1")
+    cfg = cfg.model_copy(update={"openai_base_url": None, "openai_api_key": None})
+    result = assistant.draft("problems", FACT_TEXT, engine="llm", settings=cfg)
+    assert result.engine == "offline"
+    assert result.notice is not None and "未配置模型接口" in result.notice
+
+
+def test_service_connection_test_goes_to_the_configured_endpoint(service: Any) -> None:
+    with FakeOpenAI([Reply("好")]) as srv:
+        assistant, _ = service(srv.base_url)
+        assert "连接成功" in assistant.test_connection()
+    assert len(srv.requests) == 1

@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.corpus.admission import check_classified, screen
 from assistant.corpus.clean import clean_text
 from assistant.corpus.load import DEFAULT_MAX_BYTES, load_document, read_text_file
-from assistant.corpus.roles import child_role, classify_body, classify_heading
+from assistant.corpus.roles import child_role, classify_body, classify_heading, in_document
 from assistant.corpus.structure import (
     Node,
     Tree,
@@ -44,6 +44,7 @@ def _sections(tree: Tree) -> list[Section]:
             role = Role.CLOSING
         elif nd.parent is None:
             role, extra = classify_heading(nd.title)
+            role, extra = in_document(role, extra, nd.title, tree.title)
             if role is Role.OTHER:
                 role = classify_body(nd.body)
         else:

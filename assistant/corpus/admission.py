@@ -10,6 +10,9 @@ from assistant.errors import ClassifiedDocumentError
 
 # "绝密★启用前", "机密★1年", "秘密 ★" — the GB/T 9704 marking, not the words in prose.
 _CLASSIFIED_RE = re.compile(r"(?:绝密|机密|秘密)\s*[★☆*＊]")
+_CLASSIFIED_FULL_RE = re.compile(
+    r"(?:绝密|机密|秘密)\s*[★☆]\s*(?:启用前|[0-9一二三四五六七八九十]+\s*(?:年|个月|月|天|日))"
+)
 
 _ID_RE = re.compile(
     r"(?<![0-9A-Za-z])([1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx])(?![0-9A-Za-z])"
@@ -73,8 +76,10 @@ class Screened:
 
 
 def check_classified(text: str, source: str) -> None:
-    """Refuse a document that carries a classification marking in its first lines or anywhere."""
-    if _CLASSIFIED_RE.search(text):
+    """Refuse a document carrying a classification marking: "密级★" in its opening lines (where
+    GB/T 9704 puts it), or a full marking with its term ("机密★1年", "绝密★启用前") anywhere."""
+    head = "\n".join([x for x in text[:5000].split("\n") if x.strip()][:20])
+    if _CLASSIFIED_RE.search(head) or _CLASSIFIED_FULL_RE.search(text):
         raise ClassifiedDocumentError(source)
 
 

@@ -62,6 +62,13 @@ _JUNK_PATTERNS = [
     r"^格式[:：]\s*(?:DOCX?|PDF|TXT|WPS|PPTX?)$",
     r"^(?:时间|上传时间|发布时间)[:：]\s*\d{4}-\d{1,2}-\d{1,2}$",
     r"^(?:页数|下载次数|浏览次数|阅读量)[:：]\s*\d+.{0,4}$",
+    # other widgets of document and article sites, short lines only
+    r"^(?:温馨提示|特别提示|友情提示)[:：].{0,80}(?:下载|本站|文档|VIP|会员|积分)",
+    r"^.{0,12}(?:开通VIP|开通会员|立即下载|免费下载|下载文档|文档下载|全文阅读|继续阅读|在线阅读)[^。]{0,12}$",
+    r"^(?:上一篇|下一篇)[:：]",
+    r"^(?:Copyright|版权所有\s*[©(（]|©)",
+    r"^(?:来源|文章来源|关键词|标签|TAG|责任编辑|编辑)[:：][^。]{0,30}$",
+    r"^\d+\s*(?:人|次)?(?:已)?(?:阅读|下载|浏览|收藏|点赞)\s*$",
     # a file name standing alone: "2024年意识形态工作分析研判报告.docx"
     r"^[^。]{1,60}\.(?:docx?|pdf|wps|txt)$",
 ]
@@ -396,11 +403,45 @@ def _dedupe_title(lines: list[str]) -> list[str]:
     return out
 
 
+MAX_FURNITURE_CHARS = 30
+MIN_FURNITURE_REPEATS = 3
+
+
+def _drop_page_furniture(lines: list[str]) -> list[str]:
+    """Running heads and feet of PDF pages: the same short line three times or more.
+
+    The first occurrence stays when it is the document's first line (the title repeated as a
+    running head); headings and sentences never count.
+    """
+    counts: dict[str, int] = {}
+    for x in lines:
+        if x and len(x) <= MAX_FURNITURE_CHARS and TABLE_SEP not in x:
+            counts[x] = counts.get(x, 0) + 1
+    repeated = {
+        x
+        for x, c in counts.items()
+        if c >= MIN_FURNITURE_REPEATS and match_heading(x) is None and not _SENT_END_RE.search(x)
+    }
+    if not repeated:
+        return lines
+    first = next((x for x in lines if x), "")
+    out: list[str] = []
+    kept_first = False
+    for x in lines:
+        if x in repeated:
+            if x == first and not kept_first:
+                kept_first = True
+                out.append(x)
+            continue
+        out.append(x)
+    return out
+
+
 def clean_text(raw: str) -> str:
     """Raw extracted text -> cleaned report text: title first, one paragraph/heading per line."""
     text = _normalize_chars(raw)
     lines = [_BULLET_RE.sub("", x.strip()).strip() for x in text.split("\n")]
-    lines = _drop_junk(lines)
+    lines = _drop_page_furniture(_drop_junk(lines))
     lines = _drop_stray_numerals(lines)
     lines = _rejoin_wrapped(lines)
     out: list[str] = []

@@ -80,6 +80,26 @@ def classify_heading(title: str) -> tuple[Role, list[Role]]:
     return hits[0], hits[1:]
 
 
+_RETROSPECTIVE_HEADING_RE = re.compile(r"一年来|今年以来|年来|回顾|取得|完成|开展")
+_RETROSPECTIVE_DOC_RE = re.compile(r"总结|汇报|述职|情况报告|情况的报告|研判报告|履职")
+_FORWARD_DOC_RE = re.compile(r"要点|计划|方案|安排|意见|打算|规划")
+
+
+def in_document(
+    role: Role, also: list[Role], title: str, doc_title: str
+) -> tuple[Role, list[Role]]:
+    """ "主要工作" is what was done in a summary but what is to be done in a work plan: settle the
+    tasks/achievements ambiguity from the heading's own words, then from the report's title."""
+    if role is not Role.TASKS:
+        return role, also
+    retrospective = bool(_RETROSPECTIVE_HEADING_RE.search(title)) or (
+        bool(_RETROSPECTIVE_DOC_RE.search(doc_title)) and not _FORWARD_DOC_RE.search(doc_title)
+    )
+    if retrospective:
+        return Role.ACHIEVEMENTS, [Role.TASKS, *[r for r in also if r is not Role.ACHIEVEMENTS]]
+    return role, also
+
+
 def classify_body(body: str) -> Role:
     """Role from the body's opening when the heading is silent (other when nothing fits)."""
     opening = body.lstrip()[:120]

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.corpus.patterns import (
-    CJK,
     CN_DIGITS,
     CN_NUM,
     FAMILY_RANK,
@@ -146,7 +145,8 @@ def _chains(cands: list[_Cand]) -> list[list[_Cand]]:
 
 
 def _lead(body: str, c: _Cand, end: int) -> str | None:
-    seg = body[c.body_start : end]
+    """The point's short lead phrase: its first sentence when short and followed by more."""
+    seg = body[c.body_start : end].lstrip("：:，, ")
     m = _LEAD_END_RE.search(seg)
     if not m or m.group(0) in "；;" or m.start() == 0 or m.start() > MAX_LEAD_CHARS:
         return None
@@ -241,9 +241,10 @@ class Tree:
     nodes: list[Node]
 
 
+# Formulas that only close a report. "新的一年，我们将…" or "今后，要…" often still carry plan
+# content, so they are left in the last section (conservative).
 _CLOSING_RE = re.compile(
-    r"^(?:总之|总而言之|综上所述|综上|今后，|在新的一年|新的一年|展望未来|展望|让我们|以上|特此|"
-    r"我们将|我们相信|我们坚信|站在新的起点)"
+    r"^(?:总之|总而言之|综上所述|综上|展望未来|让我们|以上|特此|我们相信|我们坚信|站在新的起点)"
 )
 _DATE_LINE_RE = re.compile(
     r"^(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[〇○零一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日)$"
@@ -397,16 +398,7 @@ def build_tree(text: str, fallback_title: str = "") -> Tree:
     return Tree(title=title, text=full, nodes=nodes)
 
 
-def heading_count_by_level(tree: Tree) -> dict[int, int]:
-    counts: dict[int, int] = {}
-    for nd in tree.nodes:
-        if nd.kind == "section":
-            counts[nd.level] = counts.get(nd.level, 0) + 1
-    return counts
-
-
 __all__ = [
-    "CJK",
     "Node",
     "Tree",
     "build_tree",

@@ -117,13 +117,14 @@ def normalize_citations(text: str) -> str:
 # sample's "**" placeholder ("**区") still reaches the checker.
 _MARKER = r"(?:[一二三四五六七八九十]+[、是要抓]|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|首先|其次|再次|最后|第[一二三四五六七八九十]+)"
 _MD_HEADING = re.compile(r"(?m)^([ \t]*)#{1,6}[ \t]*(?=[^\s#])")
-_MD_LINE_BOLD = re.compile(r"(?m)^([ \t]*)\*\*([^*\n]{1,80}?)\*\*[ \t]*(?=\n)")
+_MD_LINE_BOLD = re.compile(r"(?m)^([ \t]*)\*\*([^*\n]{1,80}?)\*\*(?=[ \t]*\n)")
 _MD_BOLD = re.compile(rf"\*\*({_MARKER}[^*\n]{{0,60}}?|[^*\n]{{1,60}}?[。：:；;！？])\*\*")
 _BOLD_REACH = 90  # longer than any bold the patterns above remove
 
 
 def strip_markdown(text: str) -> str:
     """Leave out Markdown heading marks and the bold a model puts on headings and lead phrases."""
+    text = re.sub(r"[ \t]+(?=\n)", "", text)  # trailing blanks of a line
     text = _MD_HEADING.sub(r"\1", text)
     text = _MD_LINE_BOLD.sub(r"\1\2", text)
     return _MD_BOLD.sub(r"\1", text)
@@ -167,8 +168,10 @@ class StreamCleaner:
     <think> block, a ``` fence around the answer (models mimic the fenced exemplars) and
     Markdown heading marks and bold left out.
 
-    It holds back only what may still change: a possible citation start, a trailing sentence-end
-    mark, trailing blanks and backticks, a bold that may still close, and the start of the answer until it is known not to be a fence.
+    It holds back only what may still change: a possible citation start, trailing sentence-end
+    marks, blanks and backticks, a bold that may still close, and the start of the answer until
+    it is known not to be a <think> block or a fence. Cleaning is a fixed point, so the joined
+    stream equals ``clean_output`` of the whole answer however the stream was split.
     """
 
     def __init__(self) -> None:
@@ -179,7 +182,12 @@ class StreamCleaner:
     def _clean(self, raw: str, final: bool) -> str:
         # A sentinel stands for "mid-line" so that ^ in the patterns means a real line start.
         text = raw if self._line_start else "\0" + raw
-        text = normalize_citations(strip_markdown(text + "\n" if final else text))
+        text = text + "\n" if final else text
+        while True:  # to a fixed point, so that cleaning the held-back part again changes nothing
+            cleaned = normalize_citations(strip_markdown(text))
+            if cleaned == text:
+                break
+            text = cleaned
         text = text[:-1] if final else text
         return text if self._line_start else text[1:]
 

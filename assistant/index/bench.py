@@ -20,7 +20,7 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -38,6 +38,74 @@ def _rss_mb() -> float:
     import psutil
 
     return psutil.Process().memory_info().rss / 2**20
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and its finished children (the tokenising workers): on a
+    shared machine the wall clock also counts other people's work."""
+    import resource
+
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _peak_rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _serve_queries(
+    settings: Settings, data_dir: Path, queries: Sequence[tuple[Role, str]]
+) -> dict[str, Any]:
+    """Open the index in a new process, run the queries there, return its figures."""
+    import json
+    import subprocess
+    import sys
+
+    qfile = data_dir.parent / "queries.json"
+    qfile.write_text(json.dumps([[str(r), q] for r, q in queries], ensure_ascii=False), encoding="utf-8")
+    code = (
+        "import sys; from assistant.index.bench import _query_main;"
+        " _query_main(sys.argv[1], sys.argv[2], sys.argv[3])"
+    )
+    # The child gets the index folder and the embedding as arguments (explicit Settings fields
+    # win over the environment, so a configured Chroma server is not used either).
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(data_dir), str(qfile), settings.embedding],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out.strip().splitlines()[-1])
+    return result
+
+
+def _query_main(data_dir: str, qfile: str, embedding: str = "hash") -> None:
+    """Child side of ``_serve_queries``: prints one JSON line."""
+    import json
+
+    t0 = time.perf_counter()
+    # Explicit fields win over the environment; the rest (e.g. an OpenAI key) still comes from it.
+    cfg = Settings(data_dir=Path(data_dir), chroma_url=None, embedding=cast(Any, embedding))
+    index = SectionIndex(cfg)
+    index.count()
+    startup = time.perf_counter() - t0
+    queries = json.loads(Path(qfile).read_text(encoding="utf-8"))
+    index.search(Role(queries[0][0]), queries[0][1], k=5)  # warm-up (jieba's dictionary)
+    lat = []
+    c0 = time.process_time()
+    for role, q in queries:
+        t = time.perf_counter()
+        index.search(Role(role), q, k=5)
+        lat.append((time.perf_counter() - t) * 1000)
+    cpu_ms = (time.process_time() - c0) * 1000 / max(len(queries), 1)
+    print(json.dumps({
+        "cpu_ms_per_query": round(cpu_ms, 2),
+        "startup_s": round(startup, 3),
+        "p50_ms": _pct(lat, 50),
+        "p95_ms": _pct(lat, 95),
+        "rss_mb": round(_rss_mb(), 1),
+    }))
 
 
 def _pct(xs: Sequence[float], q: float) -> float:
@@ -119,46 +187,41 @@ def _bench_one(settings: Settings, reports: list[Report], queries: list[tuple[Ro
     with tempfile.TemporaryDirectory(prefix="bench-index-") as tmp:
         cfg = settings.model_copy(update={"data_dir": Path(tmp) / "data", "chroma_url": None})
         index = SectionIndex(cfg, embedder=embedder)
+        c0 = _cpu_s()
         t0 = time.perf_counter()
         index.index_reports([(r, f"bench-{r.id}") for r in reports])
         dt = time.perf_counter() - t0
+        cpu = _cpu_s() - c0
         index.close()
         del index
         gc.collect()
-        t0 = time.perf_counter()
-        index = SectionIndex(cfg, embedder=embedder)
-        index.count()
-        startup = time.perf_counter() - t0
-        lat = []
-        for role, q in queries:
-            t = time.perf_counter()
-            index.search(role, q, k=5)
-            lat.append((time.perf_counter() - t) * 1000)
+        # Queries run in a fresh process: start-up, latency and memory are those of a process
+        # that serves searches, not of this one (which also holds the synthetic corpus).
+        served = _serve_queries(cfg, Path(tmp) / "data", queries)
         row["ours"] = {
             "sections_per_s": round(n / dt, 1),
             "index_s": round(dt, 2),
-            "startup_s": round(startup, 3),
-            "p50_ms": _pct(lat, 50),
-            "p95_ms": _pct(lat, 95),
-            "rss_mb": round(_rss_mb(), 1),
+            "index_cpu_s": round(cpu, 2),
+            "index_peak_rss_mb": round(_peak_rss_mb(), 1),
+            **served,
         }
-        index.close()
-        del index
 
-        # brute force over the same vectors, same role filter
+        # brute force over the same vectors, same role filter (one matrix per role: its "index")
         texts = [record_text(r, s) for r in reports for s in r.sections]
         roles = np.asarray([str(s.role) for r in reports for s in r.sections])
         t0 = time.perf_counter()
         vecs = embedder.embed_documents(texts)
+        by_role = {str(x): np.ascontiguousarray(vecs[roles == str(x)]) for x in Role}
         dt = time.perf_counter() - t0
         lat = []
         for role, q in queries:
             t = time.perf_counter()
             qv = embedder.embed_query(q)
-            idx = np.flatnonzero(roles == str(role))
-            sims = vecs[idx] @ qv
-            top = idx[np.argsort(-sims)[:5]]
-            _ = top.tolist()
+            mat = by_role[str(role)]
+            sims = mat @ qv
+            kk = min(5, len(sims))
+            top = np.argpartition(-sims, kk - 1)[:kk] if kk else np.zeros(0, dtype=np.int64)
+            _ = top[np.argsort(-sims[top])].tolist()
             lat.append((time.perf_counter() - t) * 1000)
         row["brute_force"] = {
             "sections_per_s": round(n / dt, 1),
@@ -166,7 +229,7 @@ def _bench_one(settings: Settings, reports: list[Report], queries: list[tuple[Ro
             "p95_ms": _pct(lat, 95),
             "vectors_mb": round(vecs.nbytes / 2**20, 1),
         }
-        del vecs
+        del vecs, by_role
         gc.collect()
 
         # the plain LangChain recipe
@@ -179,10 +242,12 @@ def _bench_one(settings: Settings, reports: list[Report], queries: list[tuple[Ro
             client_settings=ChromaSettings(anonymized_telemetry=False, is_persistent=True,
                                            persist_directory=str(Path(tmp) / "lc")),
         )
+        c0 = _cpu_s()
         t0 = time.perf_counter()
         for i in range(0, len(docs), 5000):
             store.add_documents(docs[i : i + 5000])
         dt = time.perf_counter() - t0
+        cpu = _cpu_s() - c0
         lat = []
         for role, q in queries:
             t = time.perf_counter()
@@ -192,6 +257,7 @@ def _bench_one(settings: Settings, reports: list[Report], queries: list[tuple[Ro
             "sections_per_s": round(n / dt, 1),
             "chunks": len(docs),
             "chunks_per_s": round(len(docs) / dt, 1),
+            "index_cpu_s": round(cpu, 2),
             "p50_ms": _pct(lat, 50),
             "p95_ms": _pct(lat, 95),
         }
@@ -240,23 +306,31 @@ def format_bench(res: dict[str, Any]) -> str:
     t = res["targets"]
     lines = [
         f"索引与检索速度（合成语料，向量模型 {res['embedding']}，每档 {res['queries']} 个查询）",
-        f"目标（{t['at']:,} 段）：查询 p95 ≤ {t['p95_ms']:.0f} ms，建索引 ≥ {t['sections_per_s']:,.0f} 段/秒，内存 ≤ {t['rss_mb']:,.0f} MB",
+        f"目标（{t['at']:,} 段）：查询 p95 ≤ {t['p95_ms']:.0f} ms，建索引 ≥ {t['sections_per_s']:,.0f} 段/秒，"
+        f"内存 ≤ {t['rss_mb']:,.0f} MB",
+        "段/秒按墙钟计；段/CPU秒 只计本进程及其子进程的 CPU 时间（共享机器上更可比）。",
+        "内存：本系统为只做检索的新进程的常驻内存；numpy 一栏为向量矩阵大小。",
         "",
-        f"{'段落数':>9} {'方法':<16}{'段/秒':>10}{'p50 ms':>9}{'p95 ms':>9}{'内存 MB':>10}{'启动 s':>8}",
+        f"{'段落数':>9} {'方法':<16}{'段/秒':>9}{'段/CPU秒':>10}{'p50 ms':>9}{'p95 ms':>9}{'内存 MB':>9}{'启动 s':>8}",
     ]
+
+    def per_cpu(n: int, cpu: float | None) -> str:
+        return f"{n / cpu:>10,.0f}" if cpu else f"{'':>10}"
+
     for r in res["rows"]:
         o, b, lc = r["ours"], r["brute_force"], r["langchain"]
+        n = r["sections"]
         lines.append(
-            f"{r['sections']:>9,} {'本系统':<16}{o['sections_per_s']:>10,.0f}{o['p50_ms']:>9.1f}"
-            f"{o['p95_ms']:>9.1f}{o['rss_mb']:>10,.0f}{o['startup_s']:>8.2f}"
+            f"{n:>9,} {'本系统':<16}{o['sections_per_s']:>9,.0f}{per_cpu(n, o.get('index_cpu_s'))}"
+            f"{o['p50_ms']:>9.1f}{o['p95_ms']:>9.1f}{o['rss_mb']:>9,.0f}{o['startup_s']:>8.2f}"
         )
         lines.append(
-            f"{'':>9} {'numpy 暴力检索':<16}{b['sections_per_s']:>10,.0f}{b['p50_ms']:>9.1f}{b['p95_ms']:>9.1f}"
-            f"{b['vectors_mb']:>10,.0f}{'':>8}"
+            f"{'':>9} {'numpy 暴力检索':<16}{b['sections_per_s']:>9,.0f}{'':>10}{b['p50_ms']:>9.1f}"
+            f"{b['p95_ms']:>9.1f}{b['vectors_mb']:>9,.0f}{'':>8}"
         )
         lines.append(
-            f"{'':>9} {'LangChain 基线':<16}{lc['sections_per_s']:>10,.0f}{lc['p50_ms']:>9.1f}{lc['p95_ms']:>9.1f}"
-            f"{'':>10}{'':>8}"
+            f"{'':>9} {'LangChain 基线':<16}{lc['sections_per_s']:>9,.0f}{per_cpu(n, lc.get('index_cpu_s'))}"
+            f"{lc['p50_ms']:>9.1f}{lc['p95_ms']:>9.1f}{'':>9}{'':>8}"
         )
     if res["met"] is not None:
         lines += ["", "达标" if res["met"] else "未达标（见上表）"]

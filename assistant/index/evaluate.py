@@ -227,7 +227,7 @@ def format_retrieval(res: dict[str, Any]) -> str:
         o, n, b = run["ours"], run["ours_without_role_filter"], run["baseline"]
         lines += [
             "",
-            f"向量模型：{run['embedding']}（建索引 {run['sections_per_second']} 段/秒）",
+            f"向量模型：{run['embedding']}（建索引 {run['index_seconds']:.1f} 秒，基线 {run['baseline_index_seconds']:.1f} 秒）",
             f"  {'方法':<24}{'准确率@3':>10}{'MRR':>8}{'严格@3':>9}{'无解查询':>8}{'查询中位ms':>11}",
         ]
         for label, r in (

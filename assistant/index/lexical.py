@@ -44,6 +44,11 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in toks if _WORD.search(t) and t not in STOPWORDS]
 
 
+def tokenize_joined(texts: list[str]) -> list[str]:
+    """Tokens of each text joined by spaces (how the sidecar stores them; picklable for workers)."""
+    return [" ".join(tokenize(t)) for t in texts]
+
+
 def topic_terms(tokens: Sequence[str]) -> list[str]:
     """Tokens that can name a topic in an explanation (two characters or more, no digits)."""
     return [t for t in tokens if len(t) >= 2 and not any(c.isdigit() for c in t)]

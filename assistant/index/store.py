@@ -42,14 +42,13 @@ import numpy as np
 from assistant.config import Settings
 from assistant.errors import (
     AssistantError,
-    FileRejectedError,
     IndexBusyError,
     IndexEmptyError,
     IndexUnavailableError,
     ReportNotFoundError,
 )
 from assistant.index.embeddings import Embedder, make_embedder
-from assistant.index.lexical import Lexical, tokenize
+from assistant.index.lexical import Lexical, tokenize, tokenize_joined
 from assistant.index.search import (
     MAX_SCORE,
     ShapeInfo,
@@ -80,10 +79,10 @@ SUFFIXES = (".txt", ".md", ".docx", ".pdf")
 ROLES = list(Role)
 ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
 # Reports staged per Chroma write: big batches make HNSW inserts fast, and one batch is one commit.
-BATCH_SECTIONS = 2000
+BATCH_SECTIONS = 4000
 THIN_BODY = 80  # a level-0/1 body shorter than this gets its children's openings in its record
 CANDIDATES = 50  # per retriever, before fusion
-PARALLEL_MIN = 4000  # records: below this, worker start-up costs more than it saves
+PARALLEL_MIN = 4000  # sections: below this, worker start-up costs more than it saves
 PAYLOAD = f"{PREFIX}-payload"
 
 Progress = Callable[[int, int, str], None]
@@ -236,25 +235,45 @@ def build_records(report: Report, fhash: str, abspath: str) -> list[_Record]:
     return records
 
 
-def _tokenize_all(texts: list[str]) -> list[str]:
-    return [" ".join(tokenize(t)) for t in texts]
+class _Tokenizer:
+    """jieba for record texts: in worker processes when there are many, so Chroma writes of one
+    batch overlap the tokenising of the next."""
+
+    def __init__(self, parallel: bool) -> None:
+        self._pool: Any = None
+        if parallel and (os.cpu_count() or 1) > 1:
+            import multiprocessing as mp
+
+            # fork, not spawn/forkserver: those re-run the __main__ script (the CLI, or Streamlit's
+            # app) in every worker. The workers only run jieba (pure Python), and jieba is loaded
+            # before the fork so they start warm.
+            tokenize("")
+            try:
+                self._pool = mp.get_context("fork").Pool(min(os.cpu_count() or 2, 8))
+            except (OSError, ValueError):
+                self._pool = None
+
+    def submit(self, texts: list[str]) -> Callable[[], list[str]]:
+        if self._pool is None:
+            return lambda: tokenize_joined(texts)
+        chunks = [texts[i : i + 250] for i in range(0, len(texts), 250)]
+        pending = self._pool.map_async(tokenize_joined, chunks, chunksize=1)
+        return lambda: [t for part in pending.get() for t in part]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
+            self._pool = None
 
 
-def tokenize_records(records: Sequence[_Record]) -> None:
-    """jieba-tokenise the records' texts (in worker processes when there are many)."""
-    texts = [r.text for r in records]
-    if len(texts) >= PARALLEL_MIN and (os.cpu_count() or 1) > 1:
-        import multiprocessing as mp
-
-        workers = min(os.cpu_count() or 2, 8)
-        chunks = [texts[i : i + 500] for i in range(0, len(texts), 500)]
-        # forkserver: never fork a process that holds Chroma's threads.
-        with mp.get_context("forkserver").Pool(workers, initializer=tokenize, initargs=("",)) as pool:
-            joined = [t for part in pool.map(_tokenize_all, chunks) for t in part]
-    else:
-        joined = _tokenize_all(texts)
-    for r, t in zip(records, joined, strict=True):
-        r.side["tokens"] = t
+@dataclass
+class _Prepared:
+    staged: list[tuple[Report, str, str, bool]]
+    records: list[_Record]
+    per_report: list[list[_Record]]
+    entries: list[dict[str, Any]]
+    tokens: Callable[[], list[str]]
 
 
 def pack_payload(rows: Sequence[dict[str, Any]]) -> str:
@@ -318,6 +337,8 @@ class SectionIndex:
         self._report_arr = np.zeros(0, dtype=np.int32)
         self._report_pos: dict[str, int] = {}
         self._shapes: list[ShapeInfo] = []
+        self._mask_cache: dict[tuple[Role, ...], np.ndarray] = {}
+        self._role_counts: dict[Role, int] = {}
         self._lex = Lexical([])
 
     # ---- plumbing ----------------------------------------------------------------
@@ -456,6 +477,16 @@ class SectionIndex:
             sources = [Path(m["abspath"]) for m in self._registry().values() if m.get("abspath")]
         except Exception:  # a registry we cannot read: rebuild from the given paths only
             sources = []
+        missing = [p for p in sources if not p.exists()]
+        if self.settings.chroma_url and missing:
+            # A shared server holds teammates' reports whose files are not on this machine:
+            # wiping it here would lose them. Say what to do instead.
+            raise IndexUnavailableError(
+                self.settings.chroma_url,
+                f"{reason}，而共享范文库中有 {len(missing)} 篇范文的原文件不在本机，不能在本机重建。"
+                f"请使用与团队相同的设置（当前索引的向量模型："
+                f"{(state or {}).get('embedding', '未知')}），或在持有全部原文件的机器上重建。",
+            )
         for name in self._collection_names():
             if name.startswith(PREFIX):
                 self._client.delete_collection(name)
@@ -554,6 +585,9 @@ class SectionIndex:
         self._report_arr = np.asarray(rep_idx, dtype=np.int32)
         self._role_arr = np.asarray([ROLE_CODE.get(Role(r[2]), 0) for r in rows], dtype=np.int16)
         self._shapes = [ShapeInfo(r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows]
+        self._mask_cache = {}
+        codes, counts = np.unique(self._role_arr, return_counts=True)
+        self._role_counts = {ROLES[int(c)]: int(n) for c, n in zip(codes, counts, strict=True)}
         lex = Lexical.load(self._bm25_dir, stamp)
         if lex is None or lex.n != len(rows):
             # Tokens are stored, so rebuilding the BM25 never runs jieba again.
@@ -635,45 +669,45 @@ class SectionIndex:
         res.failed.extend(missing)
         registry = self._registry()
         by_path = {m.get("abspath"): r for r, m in registry.items()}
+        claimed = {r: str(m.get("abspath", "")) for r, m in registry.items()}
         state = self._begin_write()
-        staged: list[tuple[Report, str, str, bool]] = []
-        n_staged = 0
+        writer = _Writer(self, state, registry, res, parallel=len(files) * 10 >= PARALLEL_MIN)
         total = len(files)
-        for i, f in enumerate(files, 1):
-            if progress:
-                progress(i, total, f.name)
-            abspath = str(f.resolve())
-            try:
-                fhash = file_hash(f)
-            except OSError as exc:
-                res.failed.append((str(f), f"文件“{f.name}”无法读取：{exc.strerror or exc}"))
-                continue
-            known = registry.get(by_path.get(abspath, ""), None)
-            if known and known.get("hash") == fhash:
-                res.skipped.append(str(known["report"]))
-                continue
-            try:
-                report = self._parse(f)
-            except FileRejectedError as exc:
-                res.failed.append((str(f), str(exc)))
-                continue
-            except AssistantError as exc:
-                res.failed.append((str(f), str(exc)))
-                continue
-            except Exception as exc:  # a parser bug must not stop the other files
-                res.failed.append((str(f), f"文件“{f.name}”无法导入：解析出错（{type(exc).__name__}: {exc}）"))
-                continue
-            prev = registry.get(report.id)
-            if prev and prev.get("hash") == fhash:
-                res.skipped.append(report.id)
-                continue
-            staged.append((report, fhash, abspath, prev is not None))
-            n_staged += len(report.sections)
-            if n_staged >= BATCH_SECTIONS:
-                self._write_batch(staged, state, registry, res)
-                staged, n_staged = [], 0
-        if staged:
-            self._write_batch(staged, state, registry, res)
+        try:
+            for i, f in enumerate(files, 1):
+                if progress:
+                    progress(i, total, f.name)
+                abspath = str(f.resolve())
+                try:
+                    fhash = file_hash(f)
+                except OSError as exc:
+                    res.failed.append((str(f), f"文件“{f.name}”无法读取：{exc.strerror or exc}"))
+                    continue
+                known = registry.get(by_path.get(abspath, ""), None)
+                if known and known.get("hash") == fhash:
+                    res.skipped.append(str(known["report"]))
+                    continue
+                try:
+                    report = self._parse(f)
+                except AssistantError as exc:  # FileRejectedError and friends: Chinese message
+                    res.failed.append((str(f), str(exc)))
+                    continue
+                except Exception as exc:  # a parser bug must not stop the other files
+                    res.failed.append((str(f), f"文件“{f.name}”无法导入：解析出错（{type(exc).__name__}: {exc}）"))
+                    continue
+                owner = claimed.get(report.id)
+                if owner and owner != abspath and Path(owner).exists():
+                    # Same file name in another folder: both stay, the newcomer gets a suffix.
+                    report.id = f"{report.id}-{hashlib.sha1(abspath.encode()).hexdigest()[:6]}"
+                claimed[report.id] = abspath
+                prev = registry.get(report.id)
+                if prev and prev.get("hash") == fhash:
+                    res.skipped.append(report.id)
+                    continue
+                writer.add(report, fhash, abspath, prev is not None)
+            writer.finish()
+        finally:
+            writer.close()
         if prune:
             for rid, m in sorted(self._registry().items()):
                 if m.get("abspath") and not Path(str(m["abspath"])).exists():
@@ -695,32 +729,26 @@ class SectionIndex:
             self._sync()
             registry = self._registry()
             state = self._begin_write()
-            staged: list[tuple[Report, str, str, bool]] = []
-            n = 0
-            for report, fhash in reports:
-                prev = registry.get(report.id)
-                if prev and prev.get("hash") == fhash:
-                    res.skipped.append(report.id)
-                    continue
-                staged.append((report, fhash, str(Path(report.source).resolve()), prev is not None))
-                n += len(report.sections)
-                if n >= BATCH_SECTIONS:
-                    self._write_batch(staged, state, registry, res)
-                    staged, n = [], 0
-            if staged:
-                self._write_batch(staged, state, registry, res)
+            total = sum(len(r.sections) for r, _ in reports)
+            writer = _Writer(self, state, registry, res, parallel=total >= PARALLEL_MIN)
+            try:
+                for report, fhash in reports:
+                    prev = registry.get(report.id)
+                    if prev and prev.get("hash") == fhash:
+                        res.skipped.append(report.id)
+                        continue
+                    writer.add(report, fhash, str(Path(report.source).resolve()), prev is not None)
+                writer.finish()
+            finally:
+                writer.close()
             self._end_write(state)
             self._load()
         res.n_sections = self.count()
         return res
 
-    def _write_batch(
-        self,
-        staged: Sequence[tuple[Report, str, str, bool]],
-        state: dict[str, Any],
-        registry: dict[str, dict[str, Any]],
-        res: IndexResult,
-    ) -> None:
+    def _prepare(
+        self, staged: list[tuple[Report, str, str, bool]], state: dict[str, Any], tok: _Tokenizer
+    ) -> _Prepared:
         records: list[_Record] = []
         per_report: list[list[_Record]] = []
         entries: list[dict[str, Any]] = []
@@ -738,8 +766,17 @@ class SectionIndex:
                     "n_sections": len(recs), "seq": seq,
                 }
             )
-        tokenize_records(records)
+        state["seq"] = seq
+        return _Prepared(staged, records, per_report, entries, tok.submit([r.text for r in records]))
+
+    def _store(
+        self, p: _Prepared, state: dict[str, Any], registry: dict[str, dict[str, Any]], res: IndexResult
+    ) -> None:
+        """Write one prepared batch: section records, payloads, then the commit, then cleanup."""
+        records = p.records
         vectors = self.embedder.embed_documents([r.text for r in records])
+        for r, t in zip(records, p.tokens(), strict=True):
+            r.side["tokens"] = t
         by_role: dict[Role, list[int]] = {}
         for i, r in enumerate(records):
             by_role.setdefault(r.role, []).append(i)
@@ -748,42 +785,43 @@ class SectionIndex:
             step = 5000
             for j in range(0, len(idx), step):
                 part = idx[j : j + step]
-                col.upsert(
+                # add, not upsert (~10% faster): an id already present is the same report at
+                # the same content hash, and leftovers of a killed run were swept beforehand.
+                col.add(
                     ids=[records[i].rid for i in part],
                     embeddings=vectors[part],
                     metadatas=[records[i].meta for i in part],
                     documents=[records[i].text for i in part],
                 )
         payload = self._payload_col()
-        for j in range(0, len(entries), 500):
-            part_e = entries[j : j + 500]
-            payload.upsert(
+        for j in range(0, len(p.entries), 500):
+            part_e = p.entries[j : j + 500]
+            payload.add(
                 ids=[f"{e['report']}|{e['hash']}" for e in part_e],
                 embeddings=[[1.0]] * len(part_e),
                 metadatas=[
                     {"report": e["report"], "hash": e["hash"], "payload": pack_payload([r.side for r in recs])}
-                    for e, recs in zip(part_e, per_report[j : j + 500], strict=True)
+                    for e, recs in zip(part_e, p.per_report[j : j + 500], strict=True)
                 ],
             )
-        self._commit(state, entries, seq)
+        self._commit(state, p.entries)
         # Old versions of updated reports: invisible since the commit, now deleted.
         names = set(self._collection_names())
-        for report, fhash, _, was_known in staged:
+        for report, fhash, _, was_known in p.staged:
             if was_known:
                 stale = {"$and": [{"report": report.id}, {"hash": {"$ne": fhash}}]}
                 payload.delete(where=stale)
                 for role in ROLES:
                     if _coll_name(role) in names:
                         self._col(role).delete(where=stale)
-        self._write_sidecar(entries, [r.side for r in records], int(state["gen"]))
-        for report, _, _, was_known in staged:
+        self._write_sidecar(p.entries, [r.side for r in records], int(state["gen"]))
+        for report, _, _, was_known in p.staged:
             (res.updated if was_known else res.added).append(report.id)
-        for e in entries:
+        for e in p.entries:
             registry[e["report"]] = e
 
-    def _commit(self, state: dict[str, Any], entries: Sequence[dict[str, Any]], seq: int) -> None:
+    def _commit(self, state: dict[str, Any], entries: Sequence[dict[str, Any]]) -> None:
         state["gen"] = int(state.get("gen", 0)) + 1
-        state["seq"] = seq
         self._put_state(state, entries)
 
     def remove(self, report_id: str) -> None:
@@ -873,22 +911,24 @@ class SectionIndex:
         n: int,
         shape: WantedShape | None,
     ) -> list[tuple[int, float, dict[str, Any]]]:
-        codes = [ROLE_CODE[r] for r in roles]
-        mask = np.isin(self._role_arr, codes) & ~excl
-        eligible = int(mask.sum())
-        if not eligible:
+        role_mask = self._role_mask(roles)
+        mask = role_mask & ~excl
+        if not mask.any():
             return []
         m = max(CANDIDATES, 4 * n)
         # BM25 ranks among the eligible rows (only rows sharing a term are ranked).
         s = np.where(mask, bm25_all, 0.0)
-        top = np.argsort(-s, kind="stable")[:m]
-        bm_rank = {int(r): i + 1 for i, r in enumerate(t for t in top if s[t] > 0)}
+        nz = np.flatnonzero(s > 0)
+        if len(nz) > m:
+            nz = nz[np.argpartition(-s[nz], m)[:m]]
+        top = nz[np.lexsort((nz, -s[nz]))]  # score desc, then row: deterministic
+        bm_rank = {int(r): i + 1 for i, r in enumerate(top)}
         # Vector ranks: one HNSW query per role collection, then merged by distance.
         cand: list[tuple[float, int]] = []
-        n_excl = int((np.isin(self._role_arr, codes) & excl).sum())
-        for role in roles:
+        n_excl = int((role_mask & excl).sum())
+        for role in roles if qvec.any() else ():  # an empty topic has no direction
             col = self._col(role)
-            total = int((self._role_arr == ROLE_CODE[role]).sum())
+            total = self._role_counts.get(role, 0)
             if not total:
                 continue
             got = col.query(
@@ -914,6 +954,14 @@ class SectionIndex:
             )
             out.append((row, total_score / MAX_SCORE, parts))
         return out
+
+    def _role_mask(self, roles: Sequence[Role]) -> np.ndarray:
+        key = tuple(roles)
+        mask = self._mask_cache.get(key)
+        if mask is None:
+            mask = np.isin(self._role_arr, [ROLE_CODE[r] for r in roles])
+            self._mask_cache[key] = mask
+        return mask
 
     def _exemplars(
         self,
@@ -955,3 +1003,42 @@ class SectionIndex:
 
     def close(self) -> None:
         self._db.close()
+
+
+class _Writer:
+    """Stages reports into batches of about BATCH_SECTIONS and writes them, one batch behind, so
+    the tokenising of batch n+1 (worker processes) overlaps the Chroma writes of batch n."""
+
+    def __init__(
+        self,
+        index: SectionIndex,
+        state: dict[str, Any],
+        registry: dict[str, dict[str, Any]],
+        res: IndexResult,
+        parallel: bool,
+    ) -> None:
+        self.index, self.state, self.registry, self.res = index, state, registry, res
+        self.tok = _Tokenizer(parallel)
+        self.staged: list[tuple[Report, str, str, bool]] = []
+        self.n = 0
+        self.pending: _Prepared | None = None
+
+    def add(self, report: Report, fhash: str, abspath: str, known: bool) -> None:
+        self.staged.append((report, fhash, abspath, known))
+        self.n += len(report.sections)
+        if self.n >= BATCH_SECTIONS:
+            self._flush()
+
+    def _flush(self) -> None:
+        prepared = self.index._prepare(self.staged, self.state, self.tok) if self.staged else None
+        self.staged, self.n = [], 0
+        if self.pending is not None:
+            self.index._store(self.pending, self.state, self.registry, self.res)
+        self.pending = prepared
+
+    def finish(self) -> None:
+        self._flush()
+        self._flush()
+
+    def close(self) -> None:
+        self.tok.close()

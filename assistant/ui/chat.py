@@ -6,20 +6,23 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
+from assistant.draft.allocate import allocate_facts
 from assistant.errors import AssistantError, NoFactsError
-from assistant.export import ExportSection, safe_filename, to_docx, to_markdown
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
 from assistant.service import DraftStream
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
 from assistant.ui.draft_view import DOCX_MIME, render_draft
-from assistant.ui.render import escape_md, role_label, split_heading, strip_markers
+from assistant.ui.render import escape_md, file_name, role_label, split_heading, strip_markers
 from assistant.ui.state import Ctx
+
+if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
+    from assistant.export import ExportSection
 
 # Order of sections in an assembled report when no outline was chosen.
 ROLE_ORDER = [
@@ -27,6 +30,7 @@ ROLE_ORDER = [
     Role.PLANS, Role.REQUIREMENTS, Role.CLOSING, Role.OTHER,
 ]  # fmt: skip
 DEFAULT_PLAN = [Role.ACHIEVEMENTS, Role.PROBLEMS, Role.PLANS]
+SKIPPED_IN_DRAFT_ALL = (Role.PREAMBLE, Role.CLOSING, Role.OTHER)
 FACTS_PLACEHOLDER = (
     "每行一条，例如：\n"
     "理论学习形式单一，以集中读文件为主\n"
@@ -35,7 +39,8 @@ FACTS_PLACEHOLDER = (
 )
 
 
-def render_main(ctx: Ctx, cid: int) -> None:
+def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
+    """The conversation; ``prompt`` is what the (already created) chat input submitted."""
     conv = ctx.store.get_conversation(cid)
     title = st.empty()
     title.markdown(f"#### {escape_md(conv.title)}")
@@ -49,7 +54,6 @@ def render_main(ctx: Ctx, cid: int) -> None:
         )
     for msg in messages:
         _render_message(ctx, msg)
-    prompt = st.chat_input("输入要求，例如：帮我写存在问题部分", key="chat")
     if prompt:
         hint.empty()
         handle_request(ctx, cid, prompt, facts)
@@ -152,13 +156,23 @@ def _stream_and_save(
     stream: DraftStream,
     section_key: str,
     instruction: str | None = None,
+    live: bool = True,
 ) -> DraftVersion:
-    """Stream the text into a chat message, then store it and swap in the reviewed view."""
+    """Stream the text into a chat message, then store it and swap in the reviewed view.
+
+    A model's answer is streamed as it comes. The offline draft is ready at once, so it goes
+    straight to the reviewed view: streaming it would only replay it with a typing effect."""
     with st.chat_message("assistant"):
+        note = st.empty()
+        note.caption(caption)
+        # write_stream straight into the placeholder: a stream written inside a container of
+        # an st.empty() would survive the swap below as a stray copy.
         slot = st.empty()
-        with slot.container():
-            st.caption(caption)
-            st.write_stream(stream)
+        if live:
+            slot.write_stream(stream)
+        else:
+            stream.run()
+        note.empty()
         if stream.result is None:
             raise AssistantError("没有完成，请重试。")
         version = ctx.store.save_draft(cid, section_key, stream.result, instruction=instruction)
@@ -185,7 +199,7 @@ def _draft(
         role, list(facts), engine=cfg.engine, shape=shape, settings=cfg
     )
     caption = f"正在起草“{role_label(role)}”，参照范文库中同类段落…"
-    return _stream_and_save(ctx, cid, caption, stream, section_key)
+    return _stream_and_save(ctx, cid, caption, stream, section_key, live=cfg.engine == "llm")
 
 
 def _last_draft(ctx: Ctx, cid: int, role: Role | None) -> DraftVersion | None:
@@ -219,7 +233,15 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
     instruction = intent.instruction or intent.text
     stream = ctx.assistant.stream_revision(draft, instruction, engine=cfg.engine, settings=cfg)
     caption = f"正在按“{instruction}”修改“{role_label(draft.role)}”第{base.version}版…"
-    _stream_and_save(ctx, cid, caption, stream, base.section_key, instruction=instruction)
+    _stream_and_save(
+        ctx,
+        cid,
+        caption,
+        stream,
+        base.section_key,
+        instruction=instruction,
+        live=cfg.engine == "llm",
+    )
 
 
 # ---- outline and whole report ---------------------------------------------------------------------
@@ -305,6 +327,13 @@ def load_plan(ctx: Ctx, cid: int) -> list[dict[str, Any]] | None:
     return plan if isinstance(plan, list) else None
 
 
+def _role_of(item: dict[str, Any]) -> Role | None:
+    try:
+        return Role(item["role"])
+    except (KeyError, ValueError):
+        return None
+
+
 def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
     if not facts:
         raise NoFactsError()
@@ -321,19 +350,56 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
             kind="notice",
         )
     seen: dict[str, int] = {}
+    skipped: list[str] = []
+    empty: list[str] = []
+    roles = [r for r in (_role_of(item) for item in plan) if r and r not in SKIPPED_IN_DRAFT_ALL]
+    # Each section gets the facts that serve it (done -> 工作情况, shortcomings -> 存在问题,
+    # plans -> 下步打算), never the whole list.
+    shares = allocate_facts(roles, facts)
+    drafted: set[Role] = set()
     for item in plan:
-        try:
-            role = Role(item["role"])
-        except ValueError:
+        role = _role_of(item)
+        if role is None:
             continue
-        if role == Role.OTHER:
+        if role in SKIPPED_IN_DRAFT_ALL:
+            # The opening and closing summarise the whole report: written last, by the user.
+            skipped.append(item.get("heading") or role_label(role))
             continue
+        own = [] if role in drafted else shares.get(role, [])
+        if not own:
+            empty.append(item.get("heading") or role_label(role))
+            continue
+        drafted.add(role)
         seen[str(role)] = seen.get(str(role), 0) + 1
         key = str(role) if seen[str(role)] == 1 else f"{role}-{seen[str(role)]}"
         try:
-            _draft(ctx, cid, role, facts, _plan_shape(item), section_key=key)
+            _draft(ctx, cid, role, own, _plan_shape(item), section_key=key)
         except AssistantError as exc:
             _say(ctx, cid, f"“{role_label(role)}”未能起草：{exc}", kind="error")
+    if empty:
+        _say(
+            ctx,
+            cid,
+            f"{'、'.join(empty)}：素材里没有与之对应的内容，暂未起草。补充素材后可单独要求起草这一部分。",
+            kind="notice",
+        )
+    homeless = shares.get(Role.OTHER, [])
+    if homeless:
+        ids = "、".join(f.id for f in homeless)
+        _say(
+            ctx,
+            cid,
+            f"素材{ids}在这个提纲里没有对应的部分（例如提纲没有“存在问题”），未写入草稿。",
+            kind="notice",
+        )
+    if skipped:
+        _say(
+            ctx,
+            cid,
+            f"以上各部分已起草完毕。{'、'.join(skipped)}需要概括全文，请在各部分定稿后补写"
+            "（也可以说“写个开头”）。",
+            kind="notice",
+        )
 
 
 # ---- export ------------------------------------------------------------------------------------------
@@ -341,6 +407,8 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
 
 def assembled_sections(ctx: Ctx, cid: int) -> list[ExportSection]:
     """Each drafted section once (accepted version, else the newest), in the outline's order."""
+    from assistant.export import ExportSection
+
     keys = ctx.store.section_keys(cid)
     plan = load_plan(ctx, cid) or []
     plan_roles = [str(p.get("role")) for p in plan]
@@ -368,6 +436,16 @@ def assembled_sections(ctx: Ctx, cid: int) -> list[ExportSection]:
     return out
 
 
+def report_file(ctx: Ctx, cid: int, title: str, keep: bool, kind: str) -> bytes | str:
+    """The assembled report as .docx bytes or Markdown text (built when the user downloads)."""
+    from assistant.export import to_docx, to_markdown
+
+    sections = assembled_sections(ctx, cid)
+    if kind == "docx":
+        return to_docx(title, sections, keep_citations=keep)
+    return to_markdown(title, sections, keep_citations=keep)
+
+
 def _save_title(ctx: Ctx, cid: int) -> None:
     ctx.store.set_report_title(cid, st.session_state.get(f"report_title_{cid}", ""))
 
@@ -385,21 +463,20 @@ def _export_box(ctx: Ctx, cid: int) -> None:
         keep = st.checkbox("保留素材引用标注〔F1〕", key=f"keep_cite_{cid}")
         st.caption("每个部分取“已采用”的版本，没有采用的取最新版本。")
         title = st.session_state.get(tkey) or ""
-        sections = assembled_sections(ctx, cid)
         name = title or "工作报告"
         c1, c2 = st.columns(2)
         c1.download_button(
             "下载全文 Word（.docx）",
-            data=lambda: to_docx(title, sections, keep_citations=keep),
-            file_name=safe_filename(name, "docx"),
+            data=lambda: report_file(ctx, cid, title, keep, "docx"),
+            file_name=file_name(name, "docx"),
             mime=DOCX_MIME,
             key=f"dl_all_docx_{cid}",
             on_click="ignore",
         )
         c2.download_button(
             "下载全文 Markdown（.md）",
-            data=lambda: to_markdown(title, sections, keep_citations=keep),
-            file_name=safe_filename(name, "md"),
+            data=lambda: report_file(ctx, cid, title, keep, "md"),
+            file_name=file_name(name, "md"),
             mime="text/markdown",
             key=f"dl_all_md_{cid}",
             on_click="ignore",

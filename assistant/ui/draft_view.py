@@ -4,10 +4,10 @@ facts (已用/未用), the review, the editor's compare view and the section's v
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.export import ExportSection, safe_filename, to_docx, to_markdown
 from assistant.models import Draft
 from assistant.sessions import DraftVersion
 from assistant.ui.render import (
@@ -17,8 +17,10 @@ from assistant.ui.render import (
     diff_text,
     escape_md,
     facts_markdown,
+    file_name,
     flag_label,
     flag_legend_html,
+    flag_lines,
     highlight_html,
     role_label,
     split_heading,
@@ -28,13 +30,26 @@ from assistant.ui.render import (
 )
 from assistant.ui.state import Ctx
 
+if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
+    from assistant.export import ExportSection
+
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def section_export(draft: Draft) -> ExportSection:
+    from assistant.export import ExportSection
+
     heading, body = split_heading(draft.text)
     return ExportSection(heading=strip_markers(heading) if heading else role_label(draft.role),
                          level=1, text=body)  # fmt: skip
+
+
+def section_file(draft: Draft, title: str, kind: str) -> bytes | str:
+    """The section alone as .docx bytes or Markdown text (built when the user downloads)."""
+    from assistant.export import to_docx, to_markdown
+
+    sections = [section_export(draft)]
+    return to_docx(title, sections) if kind == "docx" else to_markdown(title, sections)
 
 
 def render_draft(ctx: Ctx, version: DraftVersion) -> None:
@@ -75,10 +90,7 @@ def _flag_list(d: Draft) -> None:
     if not flags:
         return
     st.markdown(flag_legend_html(f.kind for f in flags), unsafe_allow_html=True)
-    lines = [
-        f"- **{flag_label(f.kind)}**：“{escape_md(f.text)}”——{escape_md(f.reason)}" for f in flags
-    ]
-    st.markdown("\n".join(lines))
+    st.markdown(flag_lines(flags))
 
 
 def _exemplars(d: Draft) -> None:
@@ -206,20 +218,19 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
         diff = diff_text(by_no[a].draft.text, by_no[b].draft.text, f"第{a}版", f"第{b}版")
         st.code(diff or "两个版本内容相同。", language="diff", wrap_lines=True)
     title = role_label(version.draft.role)
-    sec = [section_export(version.draft)]
     c1, c2 = st.columns(2)
     c1.download_button(
         "下载本节 Word",
-        data=lambda: to_docx(title, sec),
-        file_name=safe_filename(f"{title}_第{version.version}版", "docx"),
+        data=lambda: section_file(version.draft, title, "docx"),
+        file_name=file_name(f"{title}_第{version.version}版", "docx"),
         mime=DOCX_MIME,
         key=f"dl_docx_{version.id}",
         on_click="ignore",
     )
     c2.download_button(
         "下载本节 Markdown",
-        data=lambda: to_markdown(title, sec),
-        file_name=safe_filename(f"{title}_第{version.version}版", "md"),
+        data=lambda: section_file(version.draft, title, "md"),
+        file_name=file_name(f"{title}_第{version.version}版", "md"),
         mime="text/markdown",
         key=f"dl_md_{version.id}",
         on_click="ignore",

@@ -49,6 +49,12 @@ _HEADING_LINE = re.compile(
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?[〕\]]?|\n")
 
 
+def file_name(title: str, ext: str) -> str:
+    """A download file name from a Chinese title: no path separators or reserved characters."""
+    name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "_", title.strip()).strip(" ._") or "工作报告"
+    return f"{name[:60]}.{ext}"
+
+
 def role_label(role: str | Role) -> str:
     try:
         return ROLE_LABELS[Role(role)]
@@ -108,6 +114,18 @@ def highlight_html(text: str, flags: Sequence[Flag]) -> str:
             paras.append(f"<p{cls}>{_line_html(line, offset, kept)}</p>")
         offset += len(line) + 1
     return f'<div class="draft-text">{"".join(paras)}</div>'
+
+
+def flag_lines(flags: Sequence[Flag]) -> str:
+    """The flags as a markdown list; the same finding at several places is one line."""
+    counts: dict[tuple[str, str], int] = {}
+    for f in flags:
+        counts[(f.kind, f.reason)] = counts.get((f.kind, f.reason), 0) + 1
+    lines = []
+    for (kind, reason), n in counts.items():
+        times = f"（{n}处）" if n > 1 else ""
+        lines.append(f"- **{flag_label(kind)}**{times}：{escape_md(reason)}")
+    return "\n".join(lines)
 
 
 def flag_legend_html(kinds: Iterable[str]) -> str:

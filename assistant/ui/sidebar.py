@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from assistant.errors import AssistantError
@@ -26,11 +28,16 @@ def current_conversation(ctx: Ctx) -> int:
 def render_sidebar(ctx: Ctx, cid: int) -> None:
     with st.sidebar:
         st.markdown("### 公文报告起草助手")
-        tab_conv, tab_lib, tab_set = st.tabs(["对话", "范文库", "设置"])
+        # on_change="rerun" tells us which tab is open, so the library (which loads the index)
+        # is only built when someone looks at it: the first page comes up without it.
+        tab_conv, tab_lib, tab_set = st.tabs(
+            ["对话", "范文库", "设置"], key="side_tab", on_change="rerun"
+        )
         with tab_conv:
             _conversations(ctx, cid)
-        with tab_lib:
-            _library(ctx)
+        if tab_lib.open is not False:
+            with tab_lib:
+                _library(ctx)
         with tab_set:
             _settings(ctx)
 
@@ -85,7 +92,7 @@ def _library(ctx: Ctx) -> None:
     for i, rep in enumerate(reports, 1):
         label = f"{i}. {rep.title}"
         with st.expander(label):
-            st.caption(f"{rep.n_sections} 个段落 · 来源：{rep.source}")
+            st.caption(f"{rep.n_sections} 个段落 · 文件：{Path(rep.source).name}")
             try:
                 tree = state.outline(ctx, rep)
             except AssistantError as exc:
@@ -109,8 +116,6 @@ def _library(ctx: Ctx) -> None:
 
 def _drop_uploaded_file(ctx: Ctx, source: str) -> None:
     """A deleted report that came in through the uploader leaves the uploads folder too."""
-    from pathlib import Path
-
     path = Path(source)
     try:
         if path.resolve().parent == ctx.upload_dir.resolve():
@@ -199,6 +204,8 @@ def _settings(ctx: Ctx) -> None:
         elif not remember and stored:
             ctx.store.forget_secret(SECRET_KEY)
             st.caption("已删除保存的密钥。")
+        if not state.effective_settings(ctx).llm_configured:
+            st.caption("还没有填写接口地址或密钥：起草时会自动改用离线起草。")
         if st.button("测试连接", key="test_conn"):
             with st.spinner("正在连接模型接口…"):
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -48,16 +49,20 @@ class OwnedAssistant:
     def __init__(self, settings: Settings) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant")
         self._inner: Assistant = self._pool.submit(Assistant, settings).result()
-        # Load the index and the tokenizer in the background while the first page renders,
-        # so the first request does not pay for them.
-        self._pool.submit(self._warm_up)
+        self._warmed = False
 
-    def _warm_up(self) -> None:
-        try:
-            if self._inner.reports():
-                self._inner.search(Role.PROBLEMS, "意识形态工作 理论学习", k=1)
-        except Exception:  # warming is best effort; real calls report their own errors
-            pass
+    def warm_up(self, force: bool = False) -> None:
+        """Queue one throw-away offline draft on the owner thread (returns at once), so the
+        user's first request does not pay for loading the index and the tokenizer."""
+        if self._warmed and not force:
+            return
+        self._warmed = True
+        self._pool.submit(self._warm)
+
+    def _warm(self) -> None:
+        # Best effort (e.g. an empty index): real calls report their own errors.
+        with contextlib.suppress(Exception):
+            self._inner.draft(Role.PROBLEMS, "理论学习形式单一，以集中读文件为主\n宣传干部仅有3名")
 
     @property
     def settings(self) -> Settings:
