@@ -28,26 +28,7 @@ def outline_dict(report: Report) -> dict[str, Any]:
     return {
         "source": report.source,
         "title": report.title,
-        "sections": [
-            {
-                "id": s.id,
-                "level": s.level,
-                "heading": s.heading,
-                "role": str(s.role),
-                "path": list(s.path),
-                "n_children": s.shape.n_children,
-                "n_points": s.shape.n_points,
-                "chars": s.shape.chars,
-                "placeholders": s.shape.placeholders,
-                "text": s.body,
-                # added fields (not in the original contract)
-                "also_roles": [str(r) for r in s.also_roles],
-                "heading_style": s.shape.heading_style,
-                "point_style": s.shape.point_style,
-                "points": [{"marker": p.marker, "lead": p.lead} for p in s.points],
-            }
-            for s in report.sections
-        ],
+        "sections": [s.outline_dict() for s in report.sections],
         "warnings": list(report.warnings),
     }
 

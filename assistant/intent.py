@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.models import ReportInfo, Role, WantedShape
+from assistant.review.numbers import cn_to_number
 
 IntentKind = Literal["draft", "revise", "outline", "draft_all", "help", "unknown"]
 
@@ -102,18 +103,6 @@ _COUNT = re.compile(
     r"(?<![第一二三四五六七八九十\d])([两二三四五六七八九十\d]+)\s*(?:点|条|个方面|个部分|项|层意思)"
 )
 
-_CN_DIGITS = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 # Wanted heading style of the children, checked in this order ("（1）" before "1.").
 _HEADING_STYLES: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -151,14 +140,11 @@ def cn_number(text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
         return int(text)
-    if not text or any(c not in _CN_DIGITS and c != "十" for c in text):
+    # Small counts only ("第十二点"): no 零/百/千/万, which a request never means here.
+    if not text or any(c not in "一二两三四五六七八九十" for c in text):
         return None
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        t = _CN_DIGITS.get(tens, 0) if tens else 1
-        o = _CN_DIGITS.get(ones, 0) if ones else 0
-        return t * 10 + o
-    return _CN_DIGITS.get(text) if len(text) == 1 else None
+    value = cn_to_number(text)
+    return int(value) if value is not None else None
 
 
 def find_role(text: str) -> tuple[Role, int, int] | None:

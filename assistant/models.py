@@ -143,6 +143,26 @@ class Section:
     also_roles: list[Role] = field(default_factory=list)  # e.g. causes in "存在问题及原因"
     span: tuple[int, int] = (0, 0)  # character span of the whole subtree in Report.text
 
+    def outline_dict(self) -> dict[str, Any]:
+        """This section as one entry of `assistant outline --json` (a public shape)."""
+        return {
+            "id": self.id,
+            "level": self.level,
+            "heading": self.heading,
+            "role": str(self.role),
+            "path": list(self.path),
+            "n_children": self.shape.n_children,
+            "n_points": self.shape.n_points,
+            "chars": self.shape.chars,
+            "placeholders": self.shape.placeholders,
+            "text": self.body,
+            # added fields (not in the original contract)
+            "also_roles": [str(r) for r in self.also_roles],
+            "heading_style": self.shape.heading_style,
+            "point_style": self.shape.point_style,
+            "points": [{"marker": p.marker, "lead": p.lead} for p in self.points],
+        }
+
 
 @dataclass
 class Report:

@@ -173,3 +173,21 @@ def test_two_index_processes_at_once_both_land(tmp_path: Path) -> None:
     assert {e.report for e in idx.search(Role.PROBLEMS, "存在问题", k=10)} == {
         s.stem for s in SEEDS if s.stem != "002_f72876f833d7bc93"
     }
+
+
+def test_long_lived_process_sees_vectors_written_by_another_process(tmp_path: Path) -> None:
+    """The app keeps one index open while `assistant index` runs elsewhere: the new sections
+    must be found by the vector side too, not only by BM25."""
+    src = tmp_path / "k"
+    src.mkdir()
+    shutil.copy(SEEDS[0], src / SEEDS[0].name)
+    app = SectionIndex(Settings())
+    app.update([src])
+    app.search(Role.PROBLEMS, "学习")
+    shutil.copy(SEEDS[4], src / SEEDS[4].name)
+    code = "import sys; from assistant.cli import main; sys.exit(main(['index', sys.argv[1]]))"
+    subprocess.run([sys.executable, "-c", code, str(src)], cwd=tmp_path, env=_child_env(tmp_path),
+                   check=True, capture_output=True, timeout=240)
+    found = app.search(Role.PROBLEMS, "意识形态工作理解不到位", k=5)
+    new = [e for e in found if e.report == SEEDS[4].stem]
+    assert new and all(e.why["score_parts"]["vector_rank"] is not None for e in new)

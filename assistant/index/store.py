@@ -159,26 +159,6 @@ def record_text(report: Report, s: Section) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def outline_entry(s: Section) -> dict[str, Any]:
-    """One section as in `assistant outline --json`."""
-    return {
-        "id": s.id,
-        "level": s.level,
-        "heading": s.heading,
-        "role": str(s.role),
-        "path": list(s.path),
-        "n_children": s.shape.n_children,
-        "n_points": s.shape.n_points,
-        "chars": s.shape.chars,
-        "placeholders": s.shape.placeholders,
-        "text": s.body,
-        "also_roles": [str(r) for r in s.also_roles],
-        "heading_style": s.shape.heading_style,
-        "point_style": s.shape.point_style,
-        "points": [{"marker": p.marker, "lead": p.lead} for p in s.points],
-    }
-
-
 def build_records(report: Report, fhash: str, abspath: str) -> list[_Record]:
     """The records of one report, without tokens (``tokenize_records`` fills them in bulk)."""
     records: list[_Record] = []
@@ -227,7 +207,7 @@ def build_records(report: Report, fhash: str, abspath: str) -> list[_Record]:
             "n_children": s.shape.n_children,
             "body": s.body,
             "subtree": subtree,
-            "outline": json.dumps(outline_entry(s), ensure_ascii=False),
+            "outline": json.dumps(s.outline_dict(), ensure_ascii=False),
             "tokens": "",
             "text": record_text(report, s),
         }
@@ -327,6 +307,7 @@ class SectionIndex:
         self._db = self._open_sidecar()
         self._cols: dict[Role, Any] = {}
         self._meta: Any = None
+        self._conn_gen: int | None = None  # generation this connection is known to reflect
         self._loaded_stamp: str | None = None
         self._notices: list[str] = []
         self._rebuilt = False
@@ -498,6 +479,7 @@ class SectionIndex:
         self._db = self._open_sidecar()
         self._loaded_stamp = None
         self._put_state(self._fresh_state())
+        self._conn_gen = 0
         existing = [p for p in sources if p.exists()]
         res = IndexResult()
         if existing:
@@ -542,6 +524,19 @@ class SectionIndex:
             db.execute("ROLLBACK")
             raise
 
+    def _reconnect(self) -> None:
+        if self.settings.chroma_url or self._client_obj is None:
+            return  # a server always answers from its current state
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        # Drop only this folder's cached system (others holding it keep theirs).
+        with suppress(Exception):
+            SharedSystemClient._identifier_to_system.pop(str(self.dir / "chroma"), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.dir / "chroma"), None)
+        self._client_obj = None
+        self._cols.clear()
+        self._meta = None
+
     def _payload_col(self) -> Any:
         return self._client.get_or_create_collection(PAYLOAD, embedding_function=None)
 
@@ -549,6 +544,13 @@ class SectionIndex:
         """Pull reports committed in Chroma by someone else into the sidecar, then load it."""
         state = state or self._state()
         gen = int(state["gen"]) if state else 0
+        if self._conn_gen is None:
+            self._conn_gen = gen
+        elif gen != self._conn_gen:
+            # Another process wrote: an embedded Chroma keeps serving its in-memory HNSW from
+            # before (records read fine, new vectors are missed), so open the store afresh.
+            self._reconnect()
+            self._conn_gen = gen
         if gen != self._sidecar_gen():
             registry = self._registry()
             mine = {r: h for r, h in self._db.execute("SELECT id, hash FROM reports")}
@@ -823,6 +825,7 @@ class SectionIndex:
     def _commit(self, state: dict[str, Any], entries: Sequence[dict[str, Any]]) -> None:
         state["gen"] = int(state.get("gen", 0)) + 1
         self._put_state(state, entries)
+        self._conn_gen = int(state["gen"])  # our own write: this connection already sees it
 
     def remove(self, report_id: str) -> None:
         """Delete one report from the index (ReportNotFoundError if it is not there)."""
@@ -838,6 +841,7 @@ class SectionIndex:
     def _remove_locked(self, report_id: str, state: dict[str, Any]) -> None:
         state["gen"] = int(state.get("gen", 0)) + 1
         self._put_state(state)
+        self._conn_gen = int(state["gen"])
         self._meta_col().delete(ids=[f"report:{report_id}"])
         for name in self._collection_names():
             if name.startswith(f"{PREFIX}-sec-") or name == PAYLOAD:
