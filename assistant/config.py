@@ -24,8 +24,8 @@ class Settings(BaseSettings):
 
     # Where the index, the lexical store and the sessions database live.
     data_dir: Path = Path("data")
-    # The shipped sample corpus, indexed on first start.
-    knowledge_dir: Path = Path("knowledge")
+    # The shipped sample corpus, indexed on first start (found from any working directory).
+    knowledge_dir: Path = Path(__file__).resolve().parent.parent / "knowledge"
     # A shared Chroma server ("http://host:port"); None = embedded persistent Chroma in data_dir.
     chroma_url: str | None = None
 

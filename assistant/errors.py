@@ -149,3 +149,8 @@ class RevisionNotUnderstoodError(AssistantError):
     def __init__(self, instruction: str, help_text: str) -> None:
         self.instruction = instruction
         super().__init__(f"无法按“{instruction}”离线修改。{help_text}")
+
+
+class EvalCorpusError(AssistantError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"评测需要至少两篇范文，但在“{where}”中没有找到足够的 .txt/.md/.docx/.pdf 文件。")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from assistant.config import Settings
@@ -55,3 +57,12 @@ def test_bench_reports_ours_beside_both_baselines() -> None:
     assert row["ours"]["rss_mb"] > 0
     assert res["met"] is None  # targets are judged at 100k sections only
     assert "LangChain 基线" in format_bench(res)
+
+
+def test_eval_on_a_folder_without_reports_is_a_clear_error(tmp_path: Path) -> None:
+    from assistant.errors import EvalCorpusError
+    from assistant.index.evaluate import evaluate_retrieval
+
+    (tmp_path / "only.txt").write_text("一、工作情况\n召开会议3次。\n", encoding="utf-8")
+    with pytest.raises(EvalCorpusError, match="至少两篇范文"):
+        evaluate_retrieval(Settings(), paths=[tmp_path])

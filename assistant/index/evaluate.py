@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
+from assistant.errors import EvalCorpusError
 from assistant.index.embeddings import (
     Embedder,
     LangChainEmbeddings,
@@ -41,6 +42,9 @@ def load_reports(settings: Settings, paths: Sequence[Path] | None) -> list[tuple
     from assistant.corpus import parse_file
 
     files, _ = collect_files(list(paths) if paths else [settings.knowledge_dir])
+    if len(files) < 2:
+        # leave-one-report-out needs at least two reports to search across
+        raise EvalCorpusError(", ".join(str(p) for p in (paths or [settings.knowledge_dir])))
     out = []
     for f in files:
         out.append((parse_file(f, max_bytes=int(settings.max_file_mb * 1024 * 1024)), file_hash(f)))
