@@ -19,6 +19,7 @@ from assistant.models import WantedShape
 
 THREE_POINTS = ShapeInfo(1, "一、", "none", "一是", 3, 0)
 FIVE_CHILDREN = ShapeInfo(1, "一、", "（一）", "none", 0, 5)
+ONE_CHILD = ShapeInfo(2, "（一）", "none", "一是", 2, 0)  # a single （一） sub-section
 
 
 def test_rrf_rewards_agreement_between_retrievers() -> None:
@@ -45,6 +46,8 @@ def test_order_is_deterministic_on_ties() -> None:
         (FIVE_CHILDREN, WantedShape(heading_style="（一）"), SHAPE_WEIGHT),
         (FIVE_CHILDREN, WantedShape(heading_style="（一）", n_points=5), SHAPE_WEIGHT),
         (FIVE_CHILDREN, WantedShape(heading_style="1.", n_points=5), SHAPE_WEIGHT / 2),
+        # "按（一）（二）格式写": a whole frame of （一） children beats one （一） fragment
+        (ONE_CHILD, WantedShape(heading_style="（一）"), SHAPE_WEIGHT * 0.25),
     ],
 )
 def test_shape_bonus(cand: ShapeInfo, wanted: WantedShape | None, expected: float) -> None:

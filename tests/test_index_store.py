@@ -13,7 +13,7 @@ from assistant.errors import IndexEmptyError, ReportNotFoundError
 from assistant.index.embeddings import HashEmbedder
 from assistant.index.store import INDEX_FORMAT, STATE_ID, SectionIndex
 from assistant.models import Role, WantedShape
-from tests.conftest import SEEDS
+from tests.conftest import ROOT, SEEDS
 
 
 def _copy_seeds(dest: Path, seeds: list[Path] = SEEDS) -> Path:
@@ -240,3 +240,13 @@ def test_empty_topic_still_gives_role_sections(built: SectionIndex, topic: str) 
     found = built.search(Role.PROBLEMS, topic, k=3)
     assert len(found) == 3 and all(e.role == Role.PROBLEMS for e in found)
     assert all(e.why["shared_terms"] == [] for e in found)
+
+
+def test_asking_for_yi_children_finds_whole_frames_not_fragments(built: SectionIndex) -> None:
+    # "按（一）（二）格式写工作情况": the exemplars are 工作情况 sections with （一） children
+    facts = (ROOT / "tests" / "data" / "facts_achievements.txt").read_text(encoding="utf-8")
+    found = built.search(
+        Role.ACHIEVEMENTS, facts, shape=WantedShape(heading_style="（一）"), k=3
+    )
+    assert [(e.level, e.heading_style) for e in found] == [(1, "一、")] * 3
+    assert all(e.n_children >= 4 for e in found)

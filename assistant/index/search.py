@@ -46,13 +46,22 @@ def rrf(ranks: Mapping[str, Mapping[int, int]], k: int = RRF_K) -> dict[int, flo
     return fused
 
 
+def heading_fit(cand: ShapeInfo, style: str) -> float:
+    """How well a section serves "write it with （一）（二） headings": a section whose children
+    use that style is the frame to copy (1.0); a single child that is itself a （一） heading is
+    only a fragment of such a frame (0.25)."""
+    if cand.child_style == style:
+        return 1.0
+    return 0.25 if cand.heading_style == style else 0.0
+
+
 def shape_bonus(cand: ShapeInfo, wanted: WantedShape | None) -> float:
     """0..SHAPE_WEIGHT: how well the section's form fits the wanted form (0 when none is given)."""
     if wanted is None:
         return 0.0
     parts: list[float] = []
     if wanted.heading_style:
-        parts.append(1.0 if wanted.heading_style in (cand.child_style, cand.heading_style) else 0.0)
+        parts.append(heading_fit(cand, wanted.heading_style))
     if wanted.point_style:
         parts.append(1.0 if cand.point_style == wanted.point_style else 0.0)
     if wanted.n_points:
@@ -81,8 +90,9 @@ def compare_shape(s: ShapeInfo, wanted: WantedShape | None) -> str:
         return f"本段{mine}"
     notes: list[str] = []
     if wanted.heading_style:
-        same = wanted.heading_style in (s.child_style, s.heading_style)
-        notes.append(f"标题样式{'相同' if same else '不同'}（要求{wanted.heading_style}）")
+        fit = heading_fit(s, wanted.heading_style)
+        how = "相同" if fit == 1.0 else ("本段只是其中一个小标题" if fit else "不同")
+        notes.append(f"下级标题样式{how}（要求{wanted.heading_style}）")
     if wanted.point_style:
         same = s.point_style == wanted.point_style
         notes.append(f"分点方式{'相同' if same else '不同'}（要求{wanted.point_style}）")
