@@ -6,6 +6,7 @@ offline drafter; every stage below it is a plain function or a small class over 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,29 @@ class DraftStream:
             pass
         assert self.result is not None
         return self.result
+
+
+_LENGTH_RE = re.compile(r"(\d+)\s*字")
+_CITATION_RE = re.compile(r"〔F\d+(?:[、，,]\s*F?\d+)*〕")
+
+
+def draft_length(text: str) -> int:
+    """Characters a user counts: no whitespace, no fact citations."""
+    return sum(len(part) for part in _CITATION_RE.sub("", text).split())
+
+
+def length_notice(instruction: str, text: str) -> str | None:
+    """When a revision asked for at most N characters and the result is longer, say so."""
+    m = _LENGTH_RE.search(instruction)
+    if not m or not re.search(r"压缩|精简|缩|删|控制|不超过|以内|以下", instruction):
+        return None
+    limit, length = int(m.group(1)), draft_length(text)
+    if length <= limit:
+        return None
+    return (
+        f"修改后仍有{length}字，超过要求的{limit}字：为保留素材中的全部数字，没有再删减。"
+        "可以删去不需要的素材后再试。"
+    )
 
 
 def exemplar_from_section(report: Report, section_id: str) -> Exemplar:
@@ -222,7 +246,13 @@ class Assistant:
             return stream_revision(cfg, draft.text, instruction, draft.facts, draft.exemplars)
 
         return self._stream(
-            draft.role, draft.facts, draft.exemplars, self._engine(engine), offline_text, llm_chunks
+            draft.role,
+            draft.facts,
+            draft.exemplars,
+            self._engine(engine),
+            offline_text,
+            llm_chunks,
+            check_text=lambda text: length_notice(instruction, text),
         )
 
     def draft(self, role: str | Role, facts: Sequence[Fact] | str, **kw: Any) -> Draft:
@@ -236,9 +266,12 @@ class Assistant:
         engine: str,
         offline_text: Callable[[], str],
         llm_chunks: Callable[[], Iterator[str]],
+        check_text: Callable[[str], str | None] = lambda _text: None,
     ) -> DraftStream:
         def finish(text: str, used_engine: str, notice: str | None) -> Draft:
             review = self.check(text, facts, exemplars)
+            extra = check_text(text)
+            notice = "".join(n for n in (notice, extra) if n) or None
             return Draft(role, text, used_engine, exemplars, facts, review, notice)
 
         stream = DraftStream(iter(()), finish)
