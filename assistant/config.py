@@ -38,8 +38,10 @@ class Settings(BaseSettings):
     engine: Literal["offline", "llm"] = "offline"
     llm_model: str = "gpt-4o-mini"
     temperature: float = 0.3
-    timeout: float = 60.0
-    max_retries: int = 2
+    # Seconds without a byte from the endpoint (streamed answers may take longer in total) and
+    # retries; kept small so a dead endpoint falls back to the offline drafter within a minute.
+    timeout: float = 30.0
+    max_retries: int = 1
     # ASSISTANT_OPENAI_API_KEY wins over the usual OPENAI_API_KEY; same for the base URL.
     openai_api_key: SecretStr | None = Field(
         default=None,
