@@ -16,14 +16,14 @@ from assistant.config import Settings
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
-def streamlit_args(port: int = 8501, address: str = "localhost") -> list[str]:
+def streamlit_args(port: int = 8501, address: str = "localhost", script: Path = APP) -> list[str]:
     """The command line that serves the app (headless, no usage statistics)."""
     return [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(script),
         "--server.headless",
         "true",
         "--browser.gatherUsageStats",

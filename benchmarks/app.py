@@ -10,32 +10,25 @@ Run: ``.venv/bin/python -m benchmarks.run app`` (or ``make bench``).
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-FACTS = (
-    "理论学习形式单一，以集中读文件为主\n"
-    "基层专职宣传干部仅有3名，力量薄弱\n"
-    "全年仅开展意识形态形势研判2次，研判不够深入"
+from tests.appserver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FACTS,
+    ROOT,
+    app_env,
+    free_port,
+    start_streamlit,
+    stop,
 )
+
 HELLO = 'import streamlit as st\nst.title("hello")\nst.chat_input("hi")\n'
 REPEATS = 3
 USER_PAUSE_MS = 2000
@@ -43,42 +36,9 @@ START_TARGET_S = 5.0
 DRAFT_TARGET_S = 1.0
 
 
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
-    env.update(
-        ASSISTANT_DATA_DIR=str(data_dir),
-        ASSISTANT_KNOWLEDGE_DIR=str(ROOT / "knowledge"),
-        ANONYMIZED_TELEMETRY="False",
-    )
-    return env
-
-
 def _serve(script: Path, env: dict[str, str], cwd: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _port()
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-    ]  # fmt: skip
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    port = free_port()
+    return start_streamlit(script, port, env, cwd), f"http://127.0.0.1:{port}"
 
 
 def _open_when_up(page: Any, url: str, timeout: float = 60.0) -> None:
@@ -104,7 +64,7 @@ def _time_start(browser: Any, script: Path, env: dict[str, str], cwd: Path) -> f
         return time.perf_counter() - t0
     finally:
         page.close()
-        _stop(proc)
+        stop(proc)
 
 
 def _time_draft(browser: Any, env: dict[str, str], cwd: Path) -> tuple[float, float]:
@@ -133,7 +93,7 @@ def _time_draft(browser: Any, env: dict[str, str], cwd: Path) -> tuple[float, fl
         return t_text, t_view
     finally:
         page.close()
-        _stop(proc)
+        stop(proc)
 
 
 def _bare_draft_s(data_dir: Path) -> float:
@@ -171,9 +131,9 @@ def run() -> None:
         SessionStore(settings.sessions_path).set_setting(SEEDED_KEY, "1")
         hello = work / "hello.py"
         hello.write_text(HELLO, encoding="utf-8")
-        env = _env(data)
+        env = app_env(data)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
                 base = [_time_start(browser, hello, env, work) for _ in range(REPEATS)]
                 app = [_time_start(browser, ROOT / "app.py", env, work) for _ in range(REPEATS)]
@@ -181,7 +141,7 @@ def run() -> None:
                 for i in range(REPEATS):  # each on a fresh copy: an empty first conversation
                     copy = work / f"data{i}"
                     shutil.copytree(data, copy)
-                    drafts.append(_time_draft(browser, _env(copy), work))
+                    drafts.append(_time_draft(browser, app_env(copy), work))
             finally:
                 browser.close()
         bare = _bare_draft_s(data)

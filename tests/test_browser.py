@@ -6,11 +6,8 @@ when it is missing. Screenshots land in ROOT/test-output/ (gitignored) and in tm
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -18,25 +15,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import KNOWLEDGE, ROOT
+from tests.appserver import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    FACTS,
+    app_env,
+    free_port,
+    start_streamlit,
+    stop,
+)
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 OUTPUT = ROOT / "test-output"
-FACTS = (
-    "理论学习形式单一，以集中读文件为主\n"
-    "基层专职宣传干部仅有3名，力量薄弱\n"
-    "全年仅开展意识形态形势研判2次，研判不够深入"
-)
 
 
 @pytest.fixture(scope="session")
@@ -47,36 +39,6 @@ def chromium() -> str:
             if done.returncode != 0:
                 pytest.skip(f"Chromium missing and `{' '.join(cmd)}` failed: {done.stderr[-300:]}")
     return CHROMIUM
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def app_env(data_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ASSISTANT_"))}
-    env.update(
-        ASSISTANT_DATA_DIR=str(data_dir),
-        ASSISTANT_KNOWLEDGE_DIR=str(KNOWLEDGE),
-        ANONYMIZED_TELEMETRY="False",
-    )
-    return env
-
-
-def start_streamlit(
-    script: Path, port: int, env: dict[str, str], cwd: Path
-) -> subprocess.Popen[bytes]:
-    cmd = [
-        sys.executable, "-m", "streamlit", "run", str(script),
-        "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--server.port", str(port), "--server.address", "127.0.0.1",
-        "--client.toolbarMode", "minimal",
-    ]  # fmt: skip
-    return subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
 
 
 def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
@@ -94,19 +56,12 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0
     raise TimeoutError("streamlit did not come up")
 
 
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     port = free_port()
-    proc = start_streamlit(ROOT / "app.py", port, app_env(tmp_path / "data"), tmp_path)
+    proc = start_streamlit(
+        ROOT / "app.py", port, app_env(tmp_path / "data"), tmp_path, stderr=subprocess.PIPE
+    )
     try:
         wait_healthy(port, proc)
         yield f"http://127.0.0.1:{port}"
