@@ -188,7 +188,7 @@ def test_full_flow_draft_review_revise_export(app: AppTest) -> None:
     assert "基层专职宣传干部仅有3名" in draft_html and "〔F2〕" in draft_html
     assert "《" in texts and "选用理由" in texts  # exemplar panel: source report and why
     assert "已用" in texts  # facts panel
-    assert any(lbl in texts for lbl in ("审核通过", "有待核实之处", "未能审核"))  # review
+    assert any(lbl in texts for lbl in ("审核通过", "有待核实之处", "未能审核", "待补充"))  # review
     # the streamed text was replaced by the reviewed view, not left behind as a second copy
     assert not [m.value for m in app.markdown if "〔F2〕" in m.value and "<" not in m.value]
     tabs = [t.label for t in app.tabs]

@@ -12,8 +12,6 @@ from assistant.models import Draft
 from assistant.sessions import DraftVersion
 from assistant.ui.render import (
     ENGINE_LABELS,
-    VERDICT_LABELS,
-    VERDICT_SHORT,
     diff_text,
     escape_md,
     facts_markdown,
@@ -21,11 +19,14 @@ from assistant.ui.render import (
     flag_label,
     flag_legend_html,
     flag_lines,
+    gaps_only,
     highlight_html,
     role_label,
     split_heading,
     strip_markers,
     used_facts,
+    verdict_long,
+    verdict_short,
     why_text,
 )
 from assistant.ui.state import Ctx
@@ -60,7 +61,7 @@ def render_draft(ctx: Ctx, version: DraftVersion) -> None:
             f"**{role_label(d.role)}**",
             f"第{version.version}版",
             ENGINE_LABELS.get(d.engine, d.engine),
-            VERDICT_SHORT.get(d.review.verdict, d.review.verdict),
+            verdict_short(d.review),
         ]
         if version.accepted:
             bits.append(":green-badge[已采用]")
@@ -125,11 +126,11 @@ def _facts(d: Draft) -> None:
 
 def _review(d: Draft) -> None:
     r = d.review
-    verdict = VERDICT_LABELS.get(r.verdict, r.verdict)
+    verdict = verdict_long(r)
     if r.verdict == "pass":
         st.success(verdict)
-    elif r.verdict == "flagged":
-        st.warning(f"{verdict}（{len(r.flags)} 处）")
+    elif r.verdict == "flagged" and not gaps_only(r):
+        st.warning(verdict)
     else:
         st.info(verdict)
     for note in r.notes:

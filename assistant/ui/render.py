@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.models import ROLE_LABELS, Draft, Fact, Flag, Role
+from assistant.models import ROLE_LABELS, Draft, Fact, Flag, Review, Role
 
 FLAG_LABELS: dict[str, str] = {
     "unsupported_number": "数字无素材依据",
@@ -41,6 +41,39 @@ VERDICT_SHORT: dict[str, str] = {
     "unverified": ":gray-badge[未能审核]",
 }
 ENGINE_LABELS: dict[str, str] = {"offline": "离线起草", "llm": "大模型起草"}
+
+
+def gaps_only(review: Review) -> bool:
+    """Flagged only for 【待补充】/placeholder slots: nothing contradicts the facts, but the
+    draft has gaps the user must fill (common for offline drafts with missing lead phrases)."""
+    return (
+        review.verdict == "flagged"
+        and bool(review.flags)
+        and all(f.kind == "placeholder_left" for f in review.flags)
+    )
+
+
+def verdict_short(review: Review) -> str:
+    """The badge beside a draft's title."""
+    if gaps_only(review):
+        return f":blue-badge[待补充 {len(review.flags)} 处]"
+    if review.verdict == "flagged" and not review.flags and review.unused_facts:
+        return f":orange-badge[{len(review.unused_facts)} 条素材未用]"
+    return VERDICT_SHORT.get(review.verdict, review.verdict)
+
+
+def verdict_long(review: Review) -> str:
+    """The sentence at the top of the 审核 tab."""
+    if gaps_only(review):
+        return (
+            f"未发现与素材不符之处；还有 {len(review.flags)} 处【待补充】或占位符，"
+            "需要补充素材后改写。"
+        )
+    if review.verdict == "flagged" and not review.flags and review.unused_facts:
+        ids = "、".join(review.unused_facts)
+        return f"未发现与素材不符之处；素材{ids}没有写进草稿。"
+    label = VERDICT_LABELS.get(review.verdict, review.verdict)
+    return f"{label}（{len(review.flags)} 处）" if review.verdict == "flagged" else label
 
 _CITATION = re.compile(r"[〔\[【]F\d+(?:[、,，\s]*F?\d+)*[〕\]】]")
 _HEADING_LINE = re.compile(

@@ -1,0 +1,40 @@
+"""The review badge tells gaps to fill apart from claims the facts do not back."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Flag, Review
+from assistant.ui.render import gaps_only, verdict_long, verdict_short
+
+
+def _review(verdict: str, kinds: list[str], unused: list[str] | None = None) -> Review:
+    flags = [Flag(kind=k, text="x", start=0, end=1, reason="r") for k in kinds]
+    return Review(verdict=verdict, flags=flags, unused_facts=unused or [], sentences=[])
+
+
+@pytest.mark.parametrize(
+    ("review", "gaps", "badge", "sentence"),
+    [
+        (_review("pass", []), False, "审核通过", "未发现与素材不符之处"),
+        (
+            _review("flagged", ["placeholder_left", "placeholder_left"]),
+            True,
+            "待补充 2 处",
+            "还有 2 处【待补充】",
+        ),
+        # one real error among the gaps: the draft needs checking, not just filling
+        (
+            _review("flagged", ["placeholder_left", "changed_number"]),
+            False,
+            "有待核实之处",
+            "（2 处）",
+        ),
+        (_review("flagged", [], unused=["F2"]), False, "1 条素材未用", "素材F2没有写进草稿"),
+        (_review("unverified", []), False, "未能审核", "请人工核对"),
+    ],
+)
+def test_verdict_labels(review: Review, gaps: bool, badge: str, sentence: str) -> None:
+    assert gaps_only(review) is gaps
+    assert badge in verdict_short(review)
+    assert sentence in verdict_long(review)
