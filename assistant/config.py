@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(BaseSettings):
@@ -25,7 +27,7 @@ class Settings(BaseSettings):
     # Where the index, the lexical store and the sessions database live.
     data_dir: Path = Path("data")
     # The shipped sample corpus, indexed on first start (found from any working directory).
-    knowledge_dir: Path = Path(__file__).resolve().parent.parent / "knowledge"
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     # A shared Chroma server ("http://host:port"); None = embedded persistent Chroma in data_dir.
     chroma_url: str | None = None
 
@@ -56,6 +58,15 @@ class Settings(BaseSettings):
     max_file_mb: float = 20.0
     # SQLite file of conversations, facts and drafts; default: data_dir / "sessions.sqlite3".
     sessions_db: Path | None = None
+
+    @field_validator("knowledge_dir")
+    @classmethod
+    def _find_knowledge(cls, value: Path) -> Path:
+        # A relative folder that is not under the working directory but is under the project
+        # (e.g. ASSISTANT_KNOWLEDGE_DIR=knowledge with the app started elsewhere) means the latter.
+        if not value.is_absolute() and not value.exists() and (PROJECT_ROOT / value).exists():
+            return PROJECT_ROOT / value
+        return value
 
     @property
     def llm_configured(self) -> bool:

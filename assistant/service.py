@@ -70,12 +70,13 @@ class DraftStream:
 
 
 _LENGTH_RE = re.compile(r"(\d+)\s*字")
-_CITATION_RE = re.compile(r"〔F\d+(?:[、，,]\s*F?\d+)*〕")
 
 
 def draft_length(text: str) -> int:
     """Characters a user counts: no whitespace, no fact citations."""
-    return sum(len(part) for part in _CITATION_RE.sub("", text).split())
+    from assistant.review.numbers import CITATION_RE
+
+    return sum(len(part) for part in CITATION_RE.sub("", text).split())
 
 
 def length_notice(instruction: str, text: str) -> str | None:

@@ -21,20 +21,11 @@ from assistant.sessions import SessionStore
 
 T = TypeVar("T")
 
-APP_ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET_KEY = "openai_api_key"
 # Store setting set once knowledge/ has been indexed on first start (deleting every report
 # later must not bring the shipped samples back).
 SEEDED_KEY = "corpus_seeded"
 ENGINE_CHOICES = {"offline": "离线起草（无需模型）", "llm": "OpenAI 兼容接口"}
-
-
-def resolve_settings(settings: Settings) -> Settings:
-    """Make the shipped corpus findable whatever the working directory is."""
-    kdir = settings.knowledge_dir
-    if not kdir.is_absolute() and not kdir.exists() and (APP_ROOT / kdir).exists():
-        settings = settings.model_copy(update={"knowledge_dir": APP_ROOT / kdir})
-    return settings
 
 
 class OwnedAssistant:
@@ -147,7 +138,7 @@ class Ctx:
 
 
 def get_ctx() -> Ctx:
-    settings = resolve_settings(Settings())
+    settings = Settings()
     assistant = _assistant(str(settings.data_dir.resolve()), str(settings.knowledge_dir), settings)
     store = _store(str(settings.sessions_path.resolve()))
     return Ctx(assistant, store, assistant.settings)
