@@ -179,6 +179,43 @@ def test_every_kind_planted_often_in_both_splits() -> None:
     assert all(len(c["errors"]) <= 3 for c in ALL_CASES)
 
 
+@pytest.mark.parametrize("split", SPLITS)
+def test_drafting_fact_sets(split: str) -> None:
+    sets = SETS[split]
+    assert sets
+    for fs in sets:
+        assert set(fs) >= {"id", "topic", "unit", "facts", "note"}
+        assert 5 <= len(fs["facts"]) <= 10
+        assert all(f["kind"] in FACT_KINDS and f["text"].strip() for f in fs["facts"])
+        texts = [f["text"] for f in fs["facts"]]
+        assert len(texts) == len(set(texts)), fs["id"]
+        kinds = {f["kind"] for f in fs["facts"]}
+        assert {"achievements", "problems", "plans"} <= kinds, fs["id"]
+    all_ids = [fs["id"] for s in SPLITS for fs in SETS[s]]
+    assert len(all_ids) == len(set(all_ids)) and len(all_ids) >= 24
+    unclear = [
+        fs for s in SPLITS for fs in SETS[s] if any(f["kind"] == "unclear" for f in fs["facts"])
+    ]
+    assert len(unclear) >= 3
+    assert len(SETS["dev"]) > len(SETS["heldout"])
+
+
+def test_chat_requests() -> None:
+    reqs = json.loads(CHAT.read_text(encoding="utf-8"))
+    assert len(reqs) >= 30 and len({r["id"] for r in reqs}) == len(reqs)
+    for r in reqs:
+        assert r["split"] in SPLITS and r["message"].strip()
+        exp = r["expected"]
+        assert exp["intent"] in INTENTS
+        assert exp["role"] is None or exp["role"] in ROLES
+        flat = re.sub(r"\s+", "", r["message"])
+        for fact in exp["facts"]:
+            # a fact is carried by the message word for word (whitespace aside)
+            assert re.sub(r"\s+", "", fact) in flat, fact
+    assert sum(not r["expected"]["facts"] for r in reqs) >= 3
+    assert {r["split"] for r in reqs} == set(SPLITS)
+
+
 def main() -> int:
     counts = kind_counts()
     print("checker cases")
@@ -189,6 +226,11 @@ def main() -> int:
     for kind in KINDS:
         d, h = counts["dev"][kind], counts["heldout"][kind]
         print(f"  {kind:24} {d:>5} {h:>8} {d + h:>6}")
+    print("drafting fact sets: " + ", ".join(f"{s} {len(SETS[s])}" for s in SPLITS))
+    if CHAT.exists():
+        reqs = json.loads(CHAT.read_text(encoding="utf-8"))
+        by = Counter(r["split"] for r in reqs)
+        print("chat requests: " + ", ".join(f"{s} {by[s]}" for s in SPLITS))
     return 0
 
 
