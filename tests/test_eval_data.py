@@ -79,8 +79,8 @@ COMPARISON_CUES = (
 CITE_RE = re.compile(r"[〔\[【]F(\d+)[〕\]】]")
 # Arabic numbers of a draft, citation ids excluded (F12 is a fact id, not a number).
 NUM_RE = re.compile(r"(?<![F\d.])\d+(?:\.\d+)?")
-# List markers ("1." at a line start, "（2）") are enumerators, not numbers.
-MARKER_RE = re.compile(r"(?m)^\s*\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]")
+# List markers ("1." or "**1." at a line start, "（2）") are enumerators, not numbers.
+MARKER_RE = re.compile(r"(?m)^[\s*#>-]*\d{1,2}\s*[.．、](?!\d)|[（(]\d{1,2}[）)]")
 
 
 def _load_cases(split: str) -> list[dict[str, Any]]:
