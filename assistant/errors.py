@@ -87,6 +87,19 @@ class ReportNotFoundError(AssistantError):
         super().__init__(f"范文库中没有找到“{report}”。")
 
 
+class SectionNotFoundError(AssistantError):
+    def __init__(self, report: str, section: str, known: list[str] | None = None) -> None:
+        self.report = report
+        self.section = section
+        hint = f"可用的段落编号：{'、'.join(known[:30])}。" if known else ""
+        super().__init__(f"范文“{report}”中没有编号为“{section}”的段落。{hint}")
+
+
+class RoleGoldMissingError(AssistantError):
+    def __init__(self, where: str) -> None:
+        super().__init__(f"没有找到段落类型的标注文件（{where} 下的 dev/ 或 heldout/ 中的 .json）。")
+
+
 class UnknownRoleError(AssistantError):
     def __init__(self, role: str) -> None:
         self.role = role

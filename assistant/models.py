@@ -142,6 +142,8 @@ class Section:
     children: list[str] = field(default_factory=list)  # ids of the child sections
     also_roles: list[Role] = field(default_factory=list)  # e.g. causes in "存在问题及原因"
     span: tuple[int, int] = (0, 0)  # character span of the whole subtree in Report.text
+    role_confidence: float = 1.0  # 0-1: how sure the role is (1.0: named by the heading or a user)
+    role_evidence: str = ""  # Chinese reasons for the role, "；"-separated
 
     def outline_dict(self) -> dict[str, Any]:
         """This section as one entry of `assistant outline --json` (a public shape)."""
@@ -161,6 +163,8 @@ class Section:
             "heading_style": self.shape.heading_style,
             "point_style": self.shape.point_style,
             "points": [{"marker": p.marker, "lead": p.lead} for p in self.points],
+            "role_confidence": self.role_confidence,
+            "role_evidence": self.role_evidence,
         }
 
 

@@ -98,6 +98,9 @@ def fixture_of(report: Report) -> dict[str, Any]:
     data["id"] = report.id
     data["year"] = report.year
     for d, s in zip(data["sections"], report.sections, strict=True):
+        # confidence and reasons explain a role; the reviewed gold is the role itself
+        d.pop("role_confidence")
+        d.pop("role_evidence")
         d["has_leads"] = s.shape.has_leads
         d["subtree_chars"] = len(report.subtree_text(s.id))
     return data

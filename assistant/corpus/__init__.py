@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.corpus.admission import check_classified, screen
 from assistant.corpus.clean import clean_text
 from assistant.corpus.load import DEFAULT_MAX_BYTES, load_document, read_text_file
-from assistant.corpus.roles import child_role, classify_body, classify_heading, in_document
+from assistant.corpus.roles import assign_roles
 from assistant.corpus.structure import (
     Node,
     Tree,
@@ -23,7 +23,7 @@ from assistant.corpus.structure import (
     year_of,
 )
 from assistant.errors import EmptyFileError
-from assistant.models import Report, Role, Section, Shape
+from assistant.models import Report, Section, Shape
 
 
 def _chars(text: str) -> int:
@@ -33,24 +33,9 @@ def _chars(text: str) -> int:
 
 def _sections(tree: Tree) -> list[Section]:
     nodes = tree.nodes
-    roles: list[Role] = []
-    also: list[list[Role]] = []
+    guesses = assign_roles(tree.title, nodes)
     out: list[Section] = []
-    for nd in nodes:
-        extra: list[Role] = []
-        if nd.kind == "preamble":
-            role = Role.PREAMBLE
-        elif nd.kind == "closing":
-            role = Role.CLOSING
-        elif nd.parent is None:
-            role, extra = classify_heading(nd.title)
-            role, extra = in_document(role, extra, nd.title, tree.title)
-            if role is Role.OTHER:
-                role = classify_body(nd.body)
-        else:
-            role, extra = child_role(roles[nd.parent], nd.title)
-        roles.append(role)
-        also.append(extra)
+    for nd, guess in zip(nodes, guesses, strict=True):
         points = find_points(nd.body)
         placeholders = find_placeholders(nd.body)
         n_leads = sum(1 for p in points if p.lead)
@@ -74,14 +59,16 @@ def _sections(tree: Tree) -> list[Section]:
                 title=nd.title,
                 body=nd.body,
                 path=_path(nodes, nd),
-                role=role,
+                role=guess.role,
                 shape=shape,
                 points=points,
                 placeholders=placeholders,
                 parent=nodes[nd.parent].id if nd.parent is not None else None,
                 children=[nodes[c].id for c in nd.children],
-                also_roles=extra,
+                also_roles=list(guess.also),
                 span=nd.span,
+                role_confidence=round(guess.confidence, 2),
+                role_evidence=guess.evidence,
             )
         )
     return out

@@ -275,6 +275,9 @@ def _rejoin_wrapped(lines: list[str]) -> list[str]:
     return out
 
 
+MAX_STRAY_SPACE_HEADING = 30
+
+
 def split_heading_body(piece: str) -> list[str]:
     """Split a heading that runs into its body: '一、总体要求 意识形态…' -> heading, body.
 
@@ -287,12 +290,22 @@ def split_heading_body(piece: str) -> list[str]:
     family, marker, _ = m
     rest = piece[len(marker) :].lstrip()
     offset = len(piece) - len(rest)
+    if " " in rest and len(rest) <= MAX_STRAY_SPACE_HEADING and not _HEAD_PUNCT_RE.search(rest):
+        # a heading alone with a stray extraction space: "一、意识形 态工作开展基本情况"
+        return [piece[:offset] + rest.replace(" ", "")]
     end = _SENT_END_RE.search(rest)
     ws = _FIRST_WS_RE.search(rest)
     colon = _COLON_CUT_RE.search(rest)
     first_end = end.start() if end else len(rest)
     cut = -1
+    run_in = _run_in_cut(rest) if family == "一、" else 0
     if (
+        run_in
+        and (ws is None or run_in <= ws.start())
+        and (colon is None or run_in < colon.start())
+    ):
+        cut = run_in
+    elif (
         colon
         and colon.start() <= 25
         and colon.start() < first_end
@@ -333,7 +346,20 @@ def _inline_cuts(seg: str) -> list[int]:
         # "1." needs both a sentence end and a space: "共2.5万份" must stay whole
         if (spaced and after_sentence) if seg[s].isdigit() else (spaced or after_sentence):
             cuts.append(s)
+        elif seg[s] in "（(" and _bare_h1(seg[cuts[-1] if cuts else 0 : j]):
+            cuts.append(s)  # "三、2025年工作打算（一）深化…": a sub-heading right after a heading
     return cuts
+
+
+def _bare_h1(text: str) -> bool:
+    """A level-1 heading with nothing after it: no punctuation, heading length."""
+    m = match_heading(text)
+    return (
+        m is not None
+        and m[0] == "一、"
+        and len(text) <= MAX_STRAY_SPACE_HEADING
+        and not _HEAD_PUNCT_RE.search(text[len(m[1]) :])
+    )
 
 
 def _split_inline(line: str) -> list[str]:
@@ -437,11 +463,131 @@ def _drop_page_furniture(lines: list[str]) -> list[str]:
     return out
 
 
+# ---- document-sharing pages (人人文库, 原创力, 道客巴巴 style) -------------------------------
+# "《X.docx》由会员分享,可在线阅读,更多相关《X.docx(5页珍藏版)》请在人人文库网上搜索。"
+_SHARE_WRAPPER_RE = re.compile(
+    r"《[^》\n]{1,160}》\s*由(?:会员|用户)分享\s*[,，]\s*可在线阅读\s*[,，]\s*"
+    r"更多相关\s*《[^》\n]{1,160}》\s*[,，]?\s*请在[^。\n]{0,40}上搜索\s*[。.]?"
+)
+# A page of a shared document starts with its page number: "2、供安全稳定环境。一、…"
+_PAGE_MARK_RE = re.compile(r"^(\d{1,3})、")
+MIN_PAGE_CHARS = 150  # a page dump line is long; a real "1、" list item is a sentence or two
+MIN_CUT_CONTEXT = 40  # a page cut mid-sentence follows a long run of text
+_SENTENCE_DONE = "。！？!?：:；;…”’）)"
+
+
+def remove_share_wrapper(text: str) -> str:
+    """Drop the document-sharing site's "由会员分享…请在…上搜索。" wrapper wherever it sits."""
+    if "分享" not in text:
+        return text
+    return _SHARE_WRAPPER_RE.sub("", text)
+
+
+def _page_run(lines: list[str]) -> set[int]:
+    """Indexes of lines that start with a page marker: numbered 1, 2, 3 … in order, each
+    page long or cutting the previous page mid-sentence. A short "1、" after a sentence end,
+    a colon or a heading is a list item."""
+    run: list[int] = []
+    sure = 0  # pages after the first that are long or cut a sentence
+    expect = 1
+    last = ""
+    for i, x in enumerate(lines):
+        m = _PAGE_MARK_RE.match(x)
+        if m and int(m.group(1)) == expect:
+            long_page = len(x) >= MIN_PAGE_CHARS
+            cut = (
+                len(last) >= MIN_CUT_CONTEXT
+                and last[-1] not in _SENTENCE_DONE
+                and not _is_heading_only(last)
+            )
+            if long_page or cut or (expect == 1 and len(x) >= MIN_CUT_CONTEXT):
+                run.append(i)
+                sure += expect > 1 and (long_page or cut)
+                expect += 1
+        if x:
+            last = x
+    if len(run) >= 2 and sure * 2 >= len(run) - 1 and sure:
+        return set(run)
+    return set()
+
+
+def rejoin_pages(lines: list[str]) -> list[str]:
+    """Remove page markers "N、" of a shared document and rejoin the sentence they split:
+    "…为经济建设发展提" + "2、供安全稳定环境。" -> "…为经济建设发展提供安全稳定环境。"
+    A real "1、" list item (after a sentence end or a heading, short) is kept."""
+    pages = _page_run(lines)
+    if not pages:
+        return lines
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        if i not in pages:
+            out.append(line)
+            continue
+        rest = _PAGE_MARK_RE.sub("", line, count=1).lstrip()
+        k = len(out) - 1
+        while k >= 0 and not out[k]:
+            k -= 1
+        if k >= 0 and out[k][-1] not in _SENTENCE_DONE and match_heading(rest) is None:
+            del out[k + 1 :]
+            out[k] = _join(out[k], rest)
+        else:
+            out.append(rest)
+    return out
+
+
+# A level-1 heading run into its body with no space or colon: "一、完成的主要工作年初以来，…".
+# The heading ends with a noun of the genre and the body opens with a time or actor phrase.
+_HEAD_END_RE = re.compile(
+    r"(?:工作|情况|问题|不足|打算|计划|措施|做法|成效|成绩|要求|思想|原则|目标|任务|建议|方向|思路|"
+    r"安排|保障|举措|经验|体会|形势|原因|分析|差距|短板|亮点|做法和成效|基本情况|主要工作)$"
+)
+_BODY_START_RE = re.compile(
+    r"(?:年初以来|今年以来|一年来|近年来|20\d{2}年以来|20\d{2}年[，,]|过去一年|本年度|自.{1,12}以来|"
+    r"按照|根据|为了|为深入|为进一步|围绕|我局|局党组|我们|我单位|我县|我市|我区|我镇|我委|本人|"
+    r"全年|截至|目前|当前|近期|在.{1,16}(?:下|中)[，,]|虽然|回顾|下一步|下步|今后|明年|新的一年|"
+    r"一是|首先)"
+)
+MIN_HEAD_CHARS = 4
+MAX_HEAD_CHARS = 24
+
+
+def _run_in_cut(rest: str) -> int:
+    """Where a heading run into its body ends (0: no cut found)."""
+    for m in _BODY_START_RE.finditer(rest, MIN_HEAD_CHARS, MAX_HEAD_CHARS + 1):
+        head = rest[: m.start()]
+        body = rest[m.start() :]
+        if (
+            _HEAD_END_RE.search(head)
+            and not _HEAD_PUNCT_RE.search(head)
+            and (_SENT_END_RE.search(body) or len(body) > 60)
+        ):
+            return m.start()
+    return 0
+
+
+_HEAD_PUNCT_RE = re.compile(r"[。！？!?，,；;：:]")
+_TITLE_RUN_IN_RE = re.compile(
+    r"^(?P<title>[^。！？!?，,；;：:\s]{6,50}(?:总结|报告|汇报|要点|方案|计划|意见|安排|范文|材料))\s+(?P<rest>\S)"
+)
+
+
+def split_title_run_in(lines: list[str]) -> list[str]:
+    """A shared page runs the title into the opening: "2024年…工作总结 2024年，我局…"."""
+    k = next((i for i, x in enumerate(lines) if x), None)
+    if k is None or len(lines[k]) <= 60:
+        return lines
+    m = _TITLE_RUN_IN_RE.match(lines[k])
+    if not m or match_heading(lines[k]) is not None:
+        return lines
+    return [*lines[:k], m.group("title"), lines[k][m.start("rest") :], *lines[k + 1 :]]
+
+
 def clean_text(raw: str) -> str:
     """Raw extracted text -> cleaned report text: title first, one paragraph/heading per line."""
-    text = _normalize_chars(raw)
+    text = remove_share_wrapper(_normalize_chars(raw))
     lines = [_BULLET_RE.sub("", x.strip()).strip() for x in text.split("\n")]
     lines = _drop_page_furniture(_drop_junk(lines))
+    lines = split_title_run_in(rejoin_pages(lines))
     lines = _drop_stray_numerals(lines)
     lines = _rejoin_wrapped(lines)
     out: list[str] = []
@@ -453,4 +599,10 @@ def clean_text(raw: str) -> str:
     return "\n".join(_dedupe_title(out))
 
 
-__all__ = ["clean_text", "split_heading_body"]
+__all__ = [
+    "clean_text",
+    "rejoin_pages",
+    "remove_share_wrapper",
+    "split_heading_body",
+    "split_title_run_in",
+]
