@@ -49,9 +49,25 @@ def _cmd_outline(args: argparse.Namespace, app: Assistant) -> int:
             extra.append(f"{s.shape.n_points}点")
         if s.shape.placeholders:
             extra.append(f"{s.shape.placeholders}处占位符")
-        print(f"{indent}{heading}  [{s.role.label}] {s.shape.chars}字 {'，'.join(extra)}")
+        sure = f"，把握{s.role_confidence:.0%}" if s.role_confidence < 0.9 else ""
+        print(f"{indent}{heading}  [{s.role.label}{sure}] {s.shape.chars}字 {'，'.join(extra)}")
     for w in report.warnings:
         print(f"提示：{w}")
+    return 0
+
+
+def _cmd_role(args: argparse.Namespace, app: Assistant) -> int:
+    res = app.correct_role(args.report, args.section, args.role)
+    before, after = res["before"], res["after"]
+    heading = after.get("heading") or "（开头）"
+    print(
+        f"已将“{args.report}”的段落 {after['id']} “{heading}”改为"
+        f"“{Role(after['role']).label}”（原为“{Role(before['role']).label}”）。"
+    )
+    others = [sid for sid in res["changed"] if sid != after["id"]]
+    if others:
+        print(f"沿用其类型的下级段落 {'、'.join(others)} 也随之更改。")
+    print("更正已保存在范文库中，重新导入同一文件后仍然有效，检索立即按新类型进行。")
     return 0
 
 
@@ -163,7 +179,12 @@ def _cmd_check(args: argparse.Namespace, app: Assistant) -> int:
 
 
 def _cmd_eval(args: argparse.Namespace, app: Assistant) -> int:
-    if args.what == "retrieval":
+    if args.what == "roles":
+        from assistant.evaluation.roles import evaluate_roles, format_roles
+
+        res = evaluate_roles(app.settings)
+        _print_json(res) if args.json else print(format_roles(res))
+    elif args.what == "retrieval":
         from assistant.index.evaluate import evaluate_retrieval, format_retrieval
 
         res = evaluate_retrieval(app.settings, paths=args.paths or None)
@@ -204,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("report")
     r.set_defaults(func=_cmd_remove)
 
+    rc = sub.add_parser("role", help="更正范文库中某个段落的类型（检索立即生效）")
+    rc.add_argument("report", help="范文编号（assistant index 列出的名称，即文件名去掉扩展名）")
+    rc.add_argument("section", help="段落编号，如 1、2.3（见 assistant outline --json 的 id）")
+    rc.add_argument("role", help=roles)
+    rc.set_defaults(func=_cmd_role)
+
     s = sub.add_parser("search", help="检索结构相似的范文段落")
     s.add_argument("topic")
     s.add_argument("--role", required=True, help=roles)
@@ -228,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_cmd_check)
 
-    e = sub.add_parser("eval", help="质量评测：retrieval 检索 / drafting 起草")
-    e.add_argument("what", choices=["retrieval", "drafting"])
+    e = sub.add_parser("eval", help="质量评测：retrieval 检索 / drafting 起草 / roles 段落类型")
+    e.add_argument("what", choices=["retrieval", "drafting", "roles"])
     e.add_argument("paths", nargs="*")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_cmd_eval)

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assistant.corpus import parse_text
-from assistant.corpus.patterns import cn_to_int, match_heading
 from assistant.corpus.keyword_roles import classify_body, classify_heading
+from assistant.corpus.patterns import cn_to_int, match_heading
 from assistant.corpus.structure import find_placeholders, find_points
 from assistant.errors import ClassifiedDocumentError
 from assistant.models import Role

@@ -12,7 +12,7 @@ from pathlib import Path
 from assistant.corpus.admission import check_classified, screen
 from assistant.corpus.clean import clean_text
 from assistant.corpus.load import DEFAULT_MAX_BYTES, load_document, read_text_file
-from assistant.corpus.roles import assign_roles
+from assistant.corpus.roles import assign_roles, corrected_roles
 from assistant.corpus.structure import (
     Node,
     Tree,
@@ -106,6 +106,19 @@ def _report(
     )
 
 
+def apply_role_corrections(report: Report, corrections: dict[str, dict[str, str]]) -> bool:
+    """Apply a user's role corrections (``{section_id: {"role", "heading"}}``) after parsing.
+    True when any section changed (its role, or its confidence and reasons)."""
+    if not corrections:
+        return False
+    changed = corrected_roles([s.outline_dict() for s in report.sections], corrections)
+    for s in report.sections:
+        if s.id in changed:
+            s.role, s.role_evidence = changed[s.id]
+            s.also_roles, s.role_confidence = [], 1.0
+    return bool(changed)
+
+
 def parse_text(text: str, source: str = "<text>", report_id: str | None = None) -> Report:
     """Parse already-decoded text. Raises ClassifiedDocumentError for a classified marking."""
     rid = report_id or (Path(source).stem if source and not source.startswith("<") else "text")
@@ -128,6 +141,7 @@ def parse_file(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Report:
 
 
 __all__ = [
+    "apply_role_corrections",
     "clean_text",
     "find_placeholders",
     "find_points",

@@ -120,7 +120,8 @@ _SPACES_RE = re.compile(r" +")
 _PUNCT_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = (
     (",", re.compile(rf",(?<={CJK_OR_PUNCT},)|,(?={CJK_OR_PUNCT})"), "，"),
     (";", re.compile(rf";(?<={CJK_OR_PUNCT};)|;(?={CJK_OR_PUNCT})"), "；"),
-    (":", re.compile(rf":(?<={CJK_OR_PUNCT}:)(?!\d)"), "："),
+    # after a Chinese character a colon is never a clock time ("时间:2024年" -> "时间：2024年")
+    (":", re.compile(rf":(?<={CJK_OR_PUNCT}:)"), "："),
     ("?", re.compile(rf"\?(?<={CJK_OR_PUNCT}\?)"), "？"),
     ("!", re.compile(rf"!(?<={CJK_OR_PUNCT}!)"), "！"),
     ("(", re.compile(rf"\((?={CJK_OR_PUNCT})"), "（"),
@@ -330,9 +331,13 @@ def _inline_cuts(seg: str) -> list[int]:
     """Offsets where a heading marker run into the text starts a new line.
 
     "一、"/"（一）" after a sentence end or after a space (PDF run-in headings); "1." only after a
-    sentence end and a space. Markers after "：" or "；" are an enumeration inside the sentence.
+    sentence end and a space. Markers after "：" or "；" are an enumeration inside the sentence,
+    unless the run's next marker ("（二）") starts a new line after a sentence: then the colon
+    introduced headings ("重点抓好以下几项工作:(一)着力拓市场…。…(二)…").
     """
     cuts: list[int] = []
+    after_colon: list[tuple[int, tuple[str, int]]] = []
+    seen: dict[tuple[str, int], int] = {}
     for m in _INLINE_MARK_RE.finditer(seg):
         s = m.start()
         j = s
@@ -342,13 +347,24 @@ def _inline_cuts(seg: str) -> list[int]:
             continue
         prev = seg[j - 1]
         spaced = j < s
-        after_sentence = prev in SENT_END
+        # "现将有关情况报告如下:一、…": the preamble's closing colon ends a sentence too
+        after_sentence = prev in SENT_END or (prev in "：:" and seg[max(0, j - 3) : j - 1] == "如下")
+        head = match_heading(seg[s:])
+        key = (head[0], head[2]) if head else ("", 0)
         # "1." needs both a sentence end and a space: "共2.5万份" must stay whole
         if (spaced and after_sentence) if seg[s].isdigit() else (spaced or after_sentence):
             cuts.append(s)
+            seen[key] = s
         elif seg[s] in "（(" and _bare_h1(seg[cuts[-1] if cuts else 0 : j]):
             cuts.append(s)  # "三、2025年工作打算（一）深化…": a sub-heading right after a heading
-    return cuts
+            seen[key] = s
+        elif prev in "：:" and key[1] == 1 and not seg[s].isdigit():
+            after_colon.append((s, key))
+    for s, (family, _) in after_colon:
+        nxt = seen.get((family, 2))
+        if nxt is not None and nxt > s:
+            cuts.append(s)
+    return sorted(cuts)
 
 
 def _bare_h1(text: str) -> bool:
@@ -567,7 +583,8 @@ def _run_in_cut(rest: str) -> int:
 
 _HEAD_PUNCT_RE = re.compile(r"[。！？!?，,；;：:]")
 _TITLE_RUN_IN_RE = re.compile(
-    r"^(?P<title>[^。！？!?，,；;：:\s]{6,50}(?:总结|报告|汇报|要点|方案|计划|意见|安排|范文|材料))\s+(?P<rest>\S)"
+    r"^(?P<title>[^。！？!?，,；;：:\s]{6,50}(?:总结|报告|汇报|要点|方案|计划|意见|安排|范文|材料|思路|打算|规划|情况))"
+    r"(?P<gap>\s*)(?P<rest>\S)"
 )
 
 
@@ -579,6 +596,8 @@ def split_title_run_in(lines: list[str]) -> list[str]:
     m = _TITLE_RUN_IN_RE.match(lines[k])
     if not m or match_heading(lines[k]) is not None:
         return lines
+    if not m.group("gap") and not _BODY_START_RE.match(lines[k], m.start("rest")):
+        return lines  # no space: only when a body's opening words follow ("…工作思路2023年，")
     return [*lines[:k], m.group("title"), lines[k][m.start("rest") :], *lines[k + 1 :]]
 
 

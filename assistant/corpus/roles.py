@@ -42,6 +42,10 @@ GENRE_LABELS: dict[Genre, str] = {
 }
 
 
+USER_EVIDENCE = "用户已更正"
+INHERITED_PREFIX = "沿用上级标题"
+
+
 class RoleNode(Protocol):
     """What role assignment reads of a section (``structure.Node`` has these fields)."""
 
@@ -288,12 +292,17 @@ _TOPICAL_LABEL = {
 
 
 def _subtree_texts(nodes: Sequence[RoleNode]) -> list[str]:
-    """Each node's body followed by its descendants' headings and bodies."""
+    """Each node's body followed by its descendants' headings and bodies, leaving out a child
+    whose own heading names its role ("（二）存在的不足" says nothing about its parent)."""
     texts = [[nd.body] for nd in nodes]
     for i in range(len(nodes) - 1, -1, -1):
         p = nodes[i].parent
-        if p is not None:
-            texts[p].extend([nodes[i].title, *texts[i]])
+        if p is None:
+            continue
+        cue = heading_cue(nodes[i].title)
+        if cue is not None and cue.strong:
+            continue
+        texts[p].extend([nodes[i].title, *texts[i]])
     return ["\n".join(x for x in t if x) for t in texts]
 
 
@@ -383,7 +392,10 @@ def _topical(
         # the body contradicts the place: believe it only when the heading leans the same way
         # or the place is a weak guess (no 存在问题 anchor in a summary)
         if (hl and hl[0] is lean) or (
-            base is Role.ACHIEVEMENTS and not problems_follow and lean in (Role.PROBLEMS, Role.PLANS)
+            base is Role.ACHIEVEMENTS
+            and not problems_follow
+            and lean in (Role.PROBLEMS, Role.PLANS)
+            and ev.opener is lean
         ):
             out = [ev.describe(lean)]
             if hl and hl[0] is lean:
@@ -465,7 +477,7 @@ def _child(
     if parent.role is Role.OTHER:
         ev = body_evidence(text)
         return _topical(title, ev, genre, cue, False, False, False, "")
-    reasons = [f"沿用上级标题“{_quote(parent_title)}”的类型"]
+    reasons = [f"{INHERITED_PREFIX}“{_quote(parent_title)}”的类型"]
     conf = round(min(parent.confidence, 0.95) * 0.97, 2)
     if cue is not None and cue.role is parent.role:
         reasons.insert(0, f"标题含“{cue.word}”")
@@ -473,27 +485,56 @@ def _child(
     return RoleGuess(parent.role, [], conf, reasons)
 
 
-def apply_corrections(
-    guesses: Sequence[tuple[str, str, RoleGuess]], corrections: Mapping[str, Mapping[str, str]]
-) -> None:
-    """Apply user corrections ``{section_id: {"role", "heading"}}`` to ``(id, heading, guess)``.
+def corrected_roles(
+    outline: Sequence[Mapping[str, Any]], corrections: Mapping[str, Mapping[str, str]]
+) -> dict[str, tuple[Role, str]]:
+    """Roles after a user's corrections: ``{section id: (role, evidence)}`` for the sections that
+    change. ``outline`` holds `assistant outline --json` entries in document order;
+    ``corrections`` is ``{section_id: {"role", "heading"}}``.
 
-    A correction holds when the section with that id still has the heading it was made on; if
-    the file changed and the ids moved, the section with that heading takes it instead.
+    A correction holds for the section with that id while it still has the heading it was made
+    on; if the file changed and ids moved, the section with that heading takes it. Children that
+    had inherited their parent's role follow their corrected parent.
     """
-    by_heading = {h: g for _, h, g in guesses if h}
+    by_id = {str(d["id"]): d for d in outline}
+    by_heading = {str(d["heading"]): str(d["id"]) for d in outline if d.get("heading")}
+    explicit: dict[str, Role] = {}
     for sid, corr in corrections.items():
-        target = next((g for i, h, g in guesses if i == sid and h == corr.get("heading", h)), None)
-        if target is None:
-            target = by_heading.get(corr.get("heading", ""))
-        if target is None:
-            continue
         try:
             role = Role(corr["role"])
         except (KeyError, ValueError):
             continue
-        target.role, target.also, target.confidence = role, [], 1.0
-        target.reasons = ["用户已更正"]
+        d = by_id.get(sid)
+        heading = corr.get("heading")
+        if d is None or (heading is not None and d.get("heading") != heading):
+            target = by_heading.get(heading or "")
+            if target is None:
+                continue
+            sid = target
+        explicit[sid] = role
+    out: dict[str, tuple[Role, str]] = {}
+    key_of = {tuple([*d.get("path", []), d.get("heading", "")]): str(d["id"]) for d in outline}
+    for d in outline:
+        sid = str(d["id"])
+        if sid in explicit:
+            out[sid] = (explicit[sid], USER_EVIDENCE)
+            continue
+        path = list(d.get("path", []))
+        parent = key_of.get(tuple(path)) if path else None
+        if (
+            parent in out
+            and str(d.get("role_evidence", "")).startswith(INHERITED_PREFIX)
+            and Role(out[parent][0]) is not _role_of(d)
+        ):
+            out[sid] = (out[parent][0], f"{INHERITED_PREFIX}“{_quote(path[-1])}”的更正")
+    return {sid: v for sid, v in out.items() if v[0] is not _role_of(by_id[sid]) or sid in explicit}
+
+
+def _role_of(d: Mapping[str, Any]) -> Role:
+    try:
+        return Role(str(d.get("role")))
+    except ValueError:
+        return Role.OTHER
 
 
 __all__ = [
@@ -504,9 +545,9 @@ __all__ = [
     "HeadingCue",
     "RoleGuess",
     "RoleNode",
-    "apply_corrections",
     "assign_roles",
     "body_evidence",
+    "corrected_roles",
     "detect_genre",
     "heading_cue",
     "heading_lean",
