@@ -1,4 +1,4 @@
-"""Command line: `assistant outline|index|remove|search|draft|check|eval|bench`.
+"""Command line: `assistant outline|index|remove|search|plan|draft|check|eval|bench`.
 
 The `--json` shapes are public interfaces (scripts rely on them): add fields, never rename.
 User errors print their Chinese message and exit 2, never a traceback.
@@ -11,12 +11,15 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, NoFactsError
 from assistant.models import ROLE_LABELS, Report, Role
 from assistant.service import Assistant, parse_role
+
+if TYPE_CHECKING:
+    from assistant.plan import Plan
 
 
 def _print_json(data: Any) -> None:
@@ -127,7 +130,80 @@ def _read_text(path: str) -> str:
     return read_text_file(Path(path))
 
 
+def _plan_lines(plan: Plan) -> list[str]:
+    lines = [f"参照《{plan.report_title}》的结构，提纲如下：" if plan.report_title else "提纲如下："]
+    for i, it in enumerate(plan.items, 1):
+        note = "" if it.drafted else "  （需概括全文，定稿后补写）"
+        used = f"  素材：{'、'.join(it.fact_ids)}" if it.fact_ids else ""
+        lines.append(f"{i}. {it.display_heading} [{it.role.label}]{it.form}{used}{note}")
+    if plan.unplaced:
+        lines.append(f"没有对应部分的素材：{'、'.join(plan.unplaced)}")
+    return lines
+
+
+def _cmd_plan(args: argparse.Namespace, app: Assistant) -> int:
+    from assistant.plan import allocate
+
+    plan = app.plan_from_sample(args.sample)
+    if args.facts:
+        plan = allocate(plan, app.parse_facts(_read_text(args.facts)))
+    if args.json:
+        _print_json(plan.to_dict())
+    else:
+        print("\n".join(_plan_lines(plan)))
+    return 0
+
+
+def _cmd_draft_report(args: argparse.Namespace, app: Assistant) -> int:
+    from assistant.plan import default_plan
+
+    facts = app.parse_facts(_read_text(args.facts))
+    if not facts:
+        raise NoFactsError()
+    plan = app.plan_from_sample(args.sample) if args.sample else default_plan()
+    planned, steps = app.draft_report(plan, facts, engine=args.engine)
+    if args.json:
+        _print_json(
+            {
+                "plan": planned.to_dict(),
+                "sections": [
+                    {
+                        "key": st.item.key,
+                        "heading": st.item.heading,
+                        "role": str(st.item.role),
+                        "status": st.status,
+                        "fact_ids": st.item.fact_ids,
+                        "error": st.error,
+                        "draft": st.result.to_dict() if st.result else None,
+                    }
+                    for st in steps
+                ],
+            }
+        )
+        return 0
+    for line in _plan_lines(planned):
+        print(line, file=sys.stderr)
+    for st in steps:
+        name = st.item.heading or st.item.sample_heading or st.item.role.label
+        if st.status == "drafted" and st.result is not None:
+            if st.result.notice:
+                print(f"提示：{st.result.notice}", file=sys.stderr)
+            print(st.result.text)
+            print()
+        elif st.status == "empty":
+            print(f"（{name}：素材里没有与之对应的内容，暂未起草）", file=sys.stderr)
+        elif st.status == "failed":
+            print(f"（{name}：未能起草：{st.error}）", file=sys.stderr)
+        else:
+            print(f"（{name}：需要概括全文，请在各部分定稿后补写）", file=sys.stderr)
+    return 0
+
+
 def _cmd_draft(args: argparse.Namespace, app: Assistant) -> int:
+    if args.report:
+        return _cmd_draft_report(args, app)
+    if args.role is None:
+        raise AssistantError("请用 --role 指定要起草的段落类型，或用 --report 起草全文。")
     facts = app.parse_facts(_read_text(args.facts))
     draft = app.draft(args.role, facts, engine=args.engine)
     if args.json:
@@ -217,8 +293,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=_cmd_search)
 
-    d = sub.add_parser("draft", help="根据素材起草一个段落")
-    d.add_argument("--role", required=True, help=roles)
+    pl = sub.add_parser("plan", help="按一篇范文的结构列提纲（可同时分配素材）")
+    pl.add_argument("--sample", required=True, help="范文：文件路径，或范文库中的编号、标识或标题")
+    pl.add_argument("--facts", default=None, help="素材文件：列出每部分用哪些素材")
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=_cmd_plan)
+
+    d = sub.add_parser("draft", help="根据素材起草一个段落（--report：逐节起草全文）")
+    d.add_argument("--role", default=None, help=roles)
+    d.add_argument("--report", action="store_true", help="按提纲逐节起草全文，每部分只用与之对应的素材")
+    d.add_argument("--sample", default=None, help="与 --report 同用：参照的范文（默认：工作情况—存在问题—下步打算）")
     d.add_argument("--facts", required=True, help="素材文件，每行一条")
     d.add_argument("--engine", choices=["offline", "llm"], default=None)
     d.add_argument("--json", action="store_true")

@@ -14,11 +14,16 @@ from typing import Literal
 from assistant.models import ReportInfo, Role, WantedShape
 from assistant.review.numbers import cn_to_number
 
-IntentKind = Literal["draft", "revise", "outline", "draft_all", "help", "unknown"]
+IntentKind = Literal[
+    "draft", "revise", "outline", "draft_all", "add_facts", "select_facts", "help", "unknown"
+]
 
 HELP_TEXT = (
-    "我可以根据您在“素材”框里提供的情况，参照范文库中的范文起草或修改报告段落。可以这样说：\n"
+    "我可以根据您提供的情况，参照范文库中的范文起草或修改报告段落。可以这样说：\n"
     "- 起草一个部分：“帮我写存在问题部分”“写一下下步打算”“起草工作情况”\n"
+    "- 连同素材一起说：“根据以下情况帮我写存在问题部分：理论学习形式单一；宣传干部仅有3名”，"
+    "或在要求下面逐行粘贴素材；“补充一条：……”把新情况加入素材\n"
+    "- 指定用哪些素材：“只用F1到F3”“把F5也写进去”“不用F2”\n"
     "- 指定格式：“按（一）（二）格式写工作情况”“用一是二是写三点成绩”\n"
     "- 修改上一稿：“第二点再具体些”“压缩到300字”“加一点关于网络安全的内容”\n"
     "- 整篇报告：“按第一篇范文的结构列个提纲”“参照《2022年市局党组意识形态工作情况报告》列提纲”，"
@@ -133,6 +138,10 @@ class Intent:
     report_index: int | None = None  # "第一篇范文" -> 1 (as numbered in the 范文库 list)
     suggestion: str | None = None  # Chinese, shown for "help" and "unknown"
     notes: list[str] = field(default_factory=list)
+    facts_text: str | None = None  # facts typed with the request ("根据以下情况…：A；B")
+    fact_only: list[str] | None = None  # "只用F1到F3" -> ["F1", "F2", "F3"]
+    fact_add: list[str] = field(default_factory=list)  # "把F5也写进去"
+    fact_drop: list[str] = field(default_factory=list)  # "不用F2"
 
 
 def cn_number(text: str) -> int | None:
@@ -182,11 +191,130 @@ def _asks_to_draft(text: str, role_span: tuple[int, int]) -> bool:
     return re.search(_DRAFT_VERBS + r"[^，。；！？]{0,12}$", head) is not None
 
 
-def parse_request(text: str) -> Intent:
-    """Map one chat message to an Intent; unknown requests carry a suggestion of what works."""
+# ---- facts typed into the chat ------------------------------------------------------------------
+# "根据以下情况", "素材如下", "下列数据": the request announces facts that follow it.
+_FACTS_CUE = re.compile(r"(?:以下|如下|下面|下列|下述|这些|这几条)|根据|结合|依据|素材|材料")
+# "补充一条：…", "再加两条素材：…", "新增情况：…": facts only, nothing to draft yet.
+_ADD_FACTS = re.compile(
+    r"^(?:请|再|另外|还有)?(?:帮我)?(?:补充|新增|增加|添加|追加|加上|再加|加|还有)"
+    r"(?:[一两二三四五六七八九十\d]+|几)?(?:条|点|项)?(?:新的)?(?:素材|情况|材料|事实|内容|数据)?(?:如下)?$"
+)
+# A colon that ends the request: not a time (10:30) and not a URL scheme (http://).
+_REQUEST_COLON = re.compile(r"[：:](?!//)(?!\d)")
+_SENTENCE_END = re.compile(r"[。！!？?]")
+# A second sentence that steers the draft ("重点写理论学习") is part of the request, not a fact.
+_STEER = re.compile(r"(?:请|要|多|少|再)?(?:重点|突出|侧重|注意|要求|字数|控制|不超过|写[得成]|语气|风格|参照|按照?|用)")
+
+
+def _is_request_head(head: str) -> bool:
+    h = head.strip().rstrip("：:，, ")
+    if not h or len(h) > 60:
+        return False
+    if _ADD_FACTS.match(h):
+        return True
+    kind = _parse_plain(h).kind
+    if kind in ("draft", "draft_all", "outline"):
+        return True
+    return kind != "revise" and bool(_FACTS_CUE.search(h))
+
+
+def split_request(text: str) -> tuple[str, str | None]:
+    """A chat message -> (the request, the facts typed with it or None).
+
+    Facts come after a colon ("根据以下情况帮我写存在问题部分：A；B；C"), on the lines after the
+    request, or as a paragraph after a request sentence ("帮我写工作情况。今年召开…").
+    """
     raw = text.strip()
+    lines = [ln.strip() for ln in raw.replace("\r", "").split("\n") if ln.strip()]
+    if len(lines) >= 2:
+        head, rest = lines[0], "\n".join(lines[1:])
+        m = _REQUEST_COLON.search(head)
+        if m and m.end() < len(head) and _is_request_head(head[: m.start()]):
+            # "写存在问题：A；B" then more lines: the first line's tail is a fact as well.
+            return head[: m.start()].strip(), head[m.end() :].strip() + "\n" + rest
+        if head[-1] in "：:" or _is_request_head(head):
+            return head.rstrip("：:").strip(), rest
+        return raw, None
+    m = _REQUEST_COLON.search(raw)
+    if m and raw[m.end() :].strip() and _is_request_head(raw[: m.start()]):
+        return raw[: m.start()].strip(), raw[m.end() :].strip()
+    m = _SENTENCE_END.search(raw)
+    if m and len(raw) - m.end() >= 8:
+        head = raw[: m.end()]
+        rest = raw[m.end() :].strip()
+        if _parse_plain(head.rstrip("。！!？?")).kind in ("draft", "draft_all") and not _STEER.match(rest):
+            return head.rstrip("。！!？?"), rest
+    return raw, None
+
+
+# ---- choosing facts in words ---------------------------------------------------------------------
+_FACT_IDS = re.compile(r"[Ff]\s*(\d+)(?:\s*(?:到|至|-|–|—|~|～)\s*[Ff]?\s*(\d+))?")
+_ONLY = re.compile(r"只用|仅用|只要|只写|仅写|只根据|仅根据|只保留|仅保留|只选")
+_DROP = re.compile(r"不用|不要|去掉|删[去掉除]|拿掉|不写|别用|剔除|删")
+_ADD = re.compile(r"也|加上|加入|补上|写进|放进|用上|纳入|加进|增加|添加|补充")
+
+
+def fact_ids(text: str) -> list[str]:
+    """ "F1到F3、F5" -> ["F1", "F2", "F3", "F5"] (ranges expanded, order kept, no repeats)."""
+    out: list[str] = []
+    for m in _FACT_IDS.finditer(text):
+        a = int(m.group(1))
+        b = int(m.group(2)) if m.group(2) else a
+        for n in range(a, b + 1) if b >= a and b - a < 100 else (a,):
+            if f"F{n}" not in out:
+                out.append(f"F{n}")
+    return out
+
+
+def _fact_choice(raw: str) -> tuple[list[str] | None, list[str], list[str]] | None:
+    """(only, add, drop) when the request names facts by number, else None."""
+    ids = fact_ids(raw)
+    if not ids:
+        return None
+    if _ONLY.search(raw):
+        return ids, [], []
+    if _DROP.search(raw):
+        return None, [], ids
+    if _ADD.search(raw):
+        return None, ids, []
+    return None
+
+
+def parse_request(text: str) -> Intent:
+    """Map one chat message to an Intent; unknown requests carry a suggestion of what works.
+
+    Facts typed with the request are returned in ``facts_text``: with a request to draft the
+    intent is that request; alone ("补充一条：…") it is ``add_facts``.
+    """
+    raw = text.strip()
+    request, facts_text = split_request(raw)
+    if facts_text is None:
+        return _parse_plain(raw)
+    intent = _parse_plain(request)
+    if intent.kind not in ("draft", "draft_all", "outline"):
+        intent = Intent("add_facts", request)
+    intent.text = raw
+    intent.facts_text = facts_text
+    return intent
+
+
+def _parse_plain(raw: str) -> Intent:
     if not raw:
         return Intent("unknown", raw, suggestion="请输入要起草或修改的内容。\n\n" + HELP_TEXT)
+    choice = _fact_choice(raw)
+    if choice is not None:
+        only, add, drop = choice
+        found = find_role(raw)
+        kind: IntentKind = "draft" if found is not None else "select_facts"
+        return Intent(
+            kind,
+            raw,
+            role=found[0] if found else None,
+            shape=wanted_shape(raw) if found else None,
+            fact_only=only,
+            fact_add=add,
+            fact_drop=drop,
+        )
     if _HELP.search(raw):
         return Intent("help", raw, suggestion=HELP_TEXT)
 
@@ -198,8 +326,8 @@ def parse_request(text: str) -> Intent:
         ordinal = _ORDINAL.search(raw)
         hint = title.group(1).strip() if title else None
         index = cn_number(ordinal.group(1)) if ordinal else None
-        kind: IntentKind = "draft_all" if _DRAFT_ALL.search(raw) else "outline"
-        return Intent(kind, raw, report_hint=hint, report_index=index)
+        outline_kind: IntentKind = "draft_all" if _DRAFT_ALL.search(raw) else "outline"
+        return Intent(outline_kind, raw, report_hint=hint, report_index=index)
 
     found = find_role(raw)
     shape = wanted_shape(raw)

@@ -7,10 +7,11 @@ offline drafter; every stage below it is a plain function or a small class over 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, NoFactsError, UnknownRoleError
@@ -25,6 +26,9 @@ from assistant.models import (
     Role,
     WantedShape,
 )
+
+if TYPE_CHECKING:
+    from assistant.plan import Plan, PlanItem, SectionStep
 
 Progress = Callable[[int, int, str], None]
 
@@ -204,8 +208,12 @@ class Assistant:
         shape: WantedShape | None = None,
         k: int = 3,
         settings: Settings | None = None,
+        heading: str | None = None,
     ) -> DraftStream:
-        """Retrieve exemplars, draft (streaming), review. Falls back to offline on LLM failure."""
+        """Retrieve exemplars, draft (streaming), review. Falls back to offline on LLM failure.
+
+        ``heading`` (a plan's heading line, "二、存在的主要问题") replaces the draft's own."""
+        from assistant.draft.frame import replace_heading
         from assistant.draft.offline import draft_offline
 
         role_ = parse_role(role)
@@ -217,14 +225,22 @@ class Assistant:
         cfg = settings or self.settings
 
         def offline_text() -> str:
-            return draft_offline(role_, fact_list, exemplars, shape=shape)
+            return replace_heading(draft_offline(role_, fact_list, exemplars, shape=shape), heading or "")
 
         def llm_chunks() -> Iterator[str]:
             from assistant.draft.llm import stream_section
 
             return stream_section(cfg, role_, fact_list, exemplars, shape=shape)
 
-        return self._stream(role_, fact_list, exemplars, self._engine(engine), offline_text, llm_chunks)
+        return self._stream(
+            role_,
+            fact_list,
+            exemplars,
+            self._engine(engine),
+            offline_text,
+            llm_chunks,
+            postprocess=lambda text: replace_heading(text, heading or ""),
+        )
 
     def stream_revision(
         self,
@@ -268,6 +284,7 @@ class Assistant:
         offline_text: Callable[[], str],
         llm_chunks: Callable[[], Iterator[str]],
         check_text: Callable[[str], str | None] = lambda _text: None,
+        postprocess: Callable[[str], str] = lambda text: text,
     ) -> DraftStream:
         def finish(text: str, used_engine: str, notice: str | None) -> Draft:
             review = self.check(text, facts, exemplars)
@@ -282,17 +299,20 @@ class Assistant:
                 from assistant.errors import LLMUnavailableError
 
                 parts: list[str] = []
+                started = time.monotonic()
                 try:
                     for chunk in llm_chunks():
                         parts.append(chunk)
                         yield chunk
-                    text = "".join(parts).strip()
+                    text = postprocess("".join(parts).strip())
                     if not text:
                         raise LLMUnavailableError("模型返回了空内容")
                     stream.result = finish(text, "llm", None)
                     return
                 except LLMUnavailableError as exc:
-                    notice = f"{exc.message}，已改用离线起草。"
+                    # The time actually waited (retries included), not the per-request timeout.
+                    waited = time.monotonic() - started
+                    notice = f"{exc.message}（实际等待{waited:.0f}秒），已改用离线起草。"
                     try:
                         text = offline_text()
                     except AssistantError as off:  # offline cannot do it either: say both
@@ -311,6 +331,71 @@ class Assistant:
 
         stream._chunks = chunks()
         return stream
+
+    # ---- whole reports -------------------------------------------------------------
+    def find_report(self, sample: str) -> ReportInfo:
+        """An indexed report by id, by its number in the list ("1") or by (part of) its title."""
+        from assistant.errors import ReportNotFoundError
+        from assistant.intent import Intent, match_report
+
+        reports = self.reports()
+        want = sample.strip().strip("《》")
+        by_id = next((r for r in reports if r.id == want), None)
+        if by_id is not None:
+            return by_id
+        hint = Intent("outline", want, report_hint=want)
+        if want.isdigit():
+            hint = Intent("outline", want, report_index=int(want))
+        found = match_report(hint, reports)
+        if found is None:
+            raise ReportNotFoundError(sample)
+        return found
+
+    def plan_from_sample(self, sample: str) -> Plan:
+        """The plan of a report following a sample: a sample file, or an indexed report."""
+        from assistant.plan import plan_from_outline
+
+        path = Path(sample)
+        if path.is_file():
+            report = self.outline(path)
+            return plan_from_outline(
+                [s.outline_dict() for s in report.sections], report.id, report.title
+            )
+        info = self.find_report(sample)
+        return plan_from_outline(self.report_outline(info.id), info.id, info.title)
+
+    def stream_section(
+        self,
+        item: PlanItem,
+        facts: Sequence[Fact],
+        engine: str | None = None,
+        settings: Settings | None = None,
+    ) -> DraftStream:
+        """One section of a plan, drafted from the given facts with the plan's heading and form."""
+        return self.stream_draft(
+            item.role, facts, engine=engine, shape=item.shape(), settings=settings, heading=item.heading
+        )
+
+    def draft_report(
+        self,
+        plan: Plan,
+        facts: Sequence[Fact],
+        engine: str | None = None,
+        settings: Settings | None = None,
+    ) -> tuple[Plan, list[SectionStep[Draft]]]:
+        """Allocate the facts over the plan and draft its sections in order (CLI, evals)."""
+        from assistant.plan import allocate, draft_report
+
+        planned = allocate(plan, facts)
+        steps = list(
+            draft_report(
+                planned,
+                facts,
+                lambda item, own: self.stream_section(item, own, engine, settings).run(),
+                on_error=AssistantError,
+            )
+        )
+        return planned, steps
 
     def test_connection(self, settings: Settings | None = None) -> str:
         """Ask the configured endpoint for a one-word answer; raises LLMUnavailableError."""

@@ -278,6 +278,47 @@ def test_outline_from_a_sample_then_draft_every_section(app: AppTest) -> None:
     assert exp and re.search(r"已起草 [3-9] 个部分", exp[0])
 
 
+def test_facts_typed_in_the_chat_join_the_facts_box_and_the_draft(app: AppTest) -> None:
+    _ask(app, "根据以下情况帮我写存在问题部分：理论学习形式单一；基层专职宣传干部仅有3名；全年仅开展形势研判2次")
+    assert "已把 3 条情况加入素材（F1–F3）" in _texts(app)
+    assert "基层专职宣传干部仅有3名" in app.text_area[0].value  # the box shows them, editable
+    (draft,) = _drafts(app)
+    assert "〔F1〕" in draft and "〔F2〕" in draft and "〔F3〕" in draft
+    # the same fact again is not added twice; a new one is
+    _ask(app, "补充一条：基层专职宣传干部仅有3名；政务新媒体关注人数不足5000人")
+    texts = _texts(app)
+    assert "已把 1 条情况加入素材（F4）" in texts and "1 条与已有素材相同" in texts
+    assert app.text_area[0].value.count("基层专职宣传干部仅有3名") == 1
+
+
+def test_a_section_over_mixed_facts_uses_its_own_and_says_where_the_rest_go(app: AppTest) -> None:
+    app.text_area[0].input(REPORT_FACTS).run()
+    _ask(app, "帮我写存在问题部分")
+    (draft,) = _drafts(app)
+    assert "〔F3〕" in draft and "〔F4〕" in draft
+    assert "〔F1〕" not in draft and "〔F5〕" not in draft
+    assert "本部分用了 F3、F4；F1、F2 适合“工作情况”，F5 适合“下步打算”" in _texts(app)
+    _ask(app, "把F5也写进去")
+    draft = _drafts(app)[-1]
+    assert "〔F5〕" in draft and "〔F3〕" in draft and "第2版" in _texts(app)
+    _ask(app, "只用F3")
+    draft = _drafts(app)[-1]
+    assert "〔F3〕" in draft and "〔F4〕" not in draft and "〔F5〕" not in draft
+
+
+def test_two_conversations_never_get_the_same_title(app: AppTest) -> None:
+    from assistant.sessions import SessionStore
+
+    app.text_area[0].input(FACTS).run()
+    _ask(app, "帮我写存在问题部分")
+    new = [b for b in app.sidebar.button if "新对话" in b.label]
+    new[0].click().run()
+    app.text_area[0].input(FACTS).run()
+    _ask(app, "帮我写存在问题部分")
+    titles = [c.title for c in SessionStore(Settings().sessions_path).list_conversations()]
+    assert sorted(titles) == ["帮我写存在问题部分", "帮我写存在问题部分（2）"]
+
+
 def test_revision_without_a_draft_says_so(app: AppTest) -> None:
     app.text_area[0].input(FACTS).run()
     _ask(app, "压缩到300字")

@@ -165,3 +165,24 @@ def test_fact_offsets_and_json() -> None:
     assert [q.kind for q in f2.quantities] == ["date"]
     d = f1.to_dict()
     assert d["id"] == "F1" and d["quantities"][0]["value"] == 12
+
+
+@pytest.mark.parametrize(
+    ("existing", "new", "added", "repeated"),
+    [
+        ("", "理论学习形式单一；宣传干部仅有3名", ["理论学习形式单一", "宣传干部仅有3名"], []),
+        # the same words with other punctuation and spacing, or part of an existing fact
+        ("理论学习形式单一，以集中读文件为主", "理论学习形式单一 , 以集中读文件为主", [], ["理论学习形式单一 , 以集中读文件为主"]),
+        ("理论学习形式单一，以集中读文件为主", "理论学习形式单一", [], ["理论学习形式单一"]),
+        ("1. 召开学习会12次", "召开学习会１２次\n处置舆情9起", ["处置舆情9起"], ["召开学习会１２次"]),
+        # two facts of one message that repeat each other count once
+        ("", "处置舆情9起\n处置舆情9起", ["处置舆情9起"], ["处置舆情9起"]),
+    ],
+)
+def test_merge_facts_adds_no_repeats(existing: str, new: str, added: list[str], repeated: list[str]) -> None:
+    from assistant.draft.facts import merge_facts
+
+    text, got_added, got_repeated = merge_facts(existing, new)
+    assert (got_added, got_repeated) == (added, repeated)
+    if added:  # appended one a line, so they are the last facts and numbered after the old ones
+        assert [f.text for f in parse_facts(text)][-len(added) :] == added

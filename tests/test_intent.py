@@ -122,3 +122,74 @@ REPORTS = [
 def test_match_report(text: str, expected: str | None) -> None:
     found = match_report(parse_request(text), REPORTS)
     assert (found.id if found else None) == expected
+
+
+# ---- facts typed with the request ---------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "kind", "role", "facts"),
+    [
+        (
+            "根据以下情况帮我写存在问题部分：理论学习形式单一；基层专职宣传干部仅有3名；全年仅开展形势研判2次",
+            "draft",
+            Role.PROBLEMS,
+            "理论学习形式单一；基层专职宣传干部仅有3名；全年仅开展形势研判2次",
+        ),
+        (
+            "帮我写工作情况\n1. 召开中心组学习会12次\n2. 处置网络舆情9起",
+            "draft",
+            Role.ACHIEVEMENTS,
+            "1. 召开中心组学习会12次\n2. 处置网络舆情9起",
+        ),
+        (
+            "写一下下步打算：\n组建网络评论员队伍\n开展专题培训3期",
+            "draft",
+            Role.PLANS,
+            "组建网络评论员队伍\n开展专题培训3期",
+        ),
+        (
+            "写存在问题：理论学习形式单一\n宣传干部仅有3名",
+            "draft",
+            Role.PROBLEMS,
+            "理论学习形式单一\n宣传干部仅有3名",
+        ),
+        (
+            "帮我写工作情况。今年召开理论学习中心组学习会12次，处置网络舆情9起。",
+            "draft",
+            Role.ACHIEVEMENTS,
+            "今年召开理论学习中心组学习会12次，处置网络舆情9起。",
+        ),
+        ("补充一条：政务新媒体关注人数不足5000人", "add_facts", None, "政务新媒体关注人数不足5000人"),
+        ("再补充两条素材：\nA项工作已完成\nB项工作拟启动", "add_facts", None, "A项工作已完成\nB项工作拟启动"),
+        ("素材如下：理论学习形式单一", "add_facts", None, "理论学习形式单一"),
+        ("根据以下情况逐节起草全文：A已完成；B不够深入", "draft_all", None, "A已完成；B不够深入"),
+        # not facts: a second sentence that steers, a revision with a colon, a URL, a time
+        ("帮我写存在问题部分。重点写理论学习方面的问题", "draft", Role.PROBLEMS, None),
+        ("第二点改为：加强队伍建设", "revise", None, None),
+        ("补充一点关于网络安全的内容", "revise", None, None),
+        ("帮我写工作情况 http://example.com", "draft", Role.ACHIEVEMENTS, None),
+        ("帮我写存在问题部分", "draft", Role.PROBLEMS, None),
+    ],
+)
+def test_facts_typed_with_the_request(text: str, kind: str, role: Role | None, facts: str | None) -> None:
+    intent = parse_request(text)
+    assert (intent.kind, intent.role, intent.facts_text) == (kind, role, facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "role", "only", "add", "drop"),
+    [
+        ("把F5也写进去", "select_facts", None, None, ["F5"], []),
+        ("只用F1到F3", "select_facts", None, ["F1", "F2", "F3"], [], []),
+        ("只用F1-F3和F6", "select_facts", None, ["F1", "F2", "F3", "F6"], [], []),
+        ("不用F2", "select_facts", None, None, [], ["F2"]),
+        ("去掉f4、f5", "select_facts", None, None, [], ["F4", "F5"]),
+        ("只用F1到F3写存在问题", "draft", Role.PROBLEMS, ["F1", "F2", "F3"], [], []),
+        ("把F6加上，写下步打算", "draft", Role.PLANS, None, ["F6"], []),
+    ],
+)
+def test_choosing_facts_in_words(
+    text: str, kind: str, role: Role | None, only: list[str] | None, add: list[str], drop: list[str]
+) -> None:
+    intent = parse_request(text)
+    assert (intent.kind, intent.role) == (kind, role)
+    assert (intent.fact_only, intent.fact_add, intent.fact_drop) == (only, add, drop)

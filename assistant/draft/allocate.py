@@ -8,7 +8,8 @@ cue words, deterministic, table-tested.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 
 from assistant.models import Fact, Role
 
@@ -22,7 +23,16 @@ _CAUSE_RE = re.compile(r"原因|根源|由于|导致|源于|归因")
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(r"^(?:下一步|下步|明年|今后|\d{4}年将|将要|要|需要|必须)|力争|计划|拟|打算|争取")
 
+# Words that mark something done; a fact with none of these (and no other cue) is of unclear kind.
+_DONE_RE = re.compile(
+    r"已|开展|召开|举办|举行|组织|完成|建成|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
+    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|上线|开通|"
+    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:次|场|篇|期|个|人次|名|条|项|家|万|%)"
+)
+
 _PLAN_ROLES = (Role.PLANS, Role.TASKS, Role.REQUIREMENTS)
+# Roles whose facts are sorted by kind; other roles (总体要求, 开头…) take the facts as given.
+SORTED_ROLES = (Role.ACHIEVEMENTS, Role.PROBLEMS, Role.CAUSES, *_PLAN_ROLES)
 
 
 def fact_kind(fact: Fact) -> Role:
@@ -35,6 +45,110 @@ def fact_kind(fact: Fact) -> Role:
     if _PROBLEM_RE.search(text):
         return Role.PROBLEMS
     return Role.ACHIEVEMENTS
+
+
+def kind_is_clear(fact: Fact) -> bool:
+    """False for a fact that names no result, shortcoming, cause or intention ("网络安全")."""
+    if fact_kind(fact) is not Role.ACHIEVEMENTS:
+        return True
+    return fact.status == "done" or bool(_DONE_RE.search(fact.text))
+
+
+@dataclass
+class Selection:
+    """The facts one section is drafted from, and where the others would go."""
+
+    role: Role
+    used: list[Fact]
+    unclear: list[str] = field(default_factory=list)  # used, though their kind is unclear
+    forced: list[str] = field(default_factory=list)  # used because the user asked for them
+    elsewhere: dict[Role, list[str]] = field(default_factory=dict)  # not used: the role they fit
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "role": str(self.role),
+            "used": [f.id for f in self.used],
+            "unclear": list(self.unclear),
+            "forced": list(self.forced),
+            "elsewhere": {str(r): ids for r, ids in self.elsewhere.items()},
+        }
+
+
+def _fact_number(fid: str) -> int:
+    return int(fid[1:]) if fid[1:].isdigit() else 0
+
+
+def fact_ranges(ids: Iterable[str]) -> str:
+    """ "F1、F2、F3、F5" -> "F1–F3、F5" (ids in the order given; runs of three or more)."""
+    runs: list[list[str]] = []
+    for fid in ids:
+        if runs and _fact_number(fid) == _fact_number(runs[-1][-1]) + 1:
+            runs[-1].append(fid)
+        else:
+            runs.append([fid])
+    return "、".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else "、".join(r) for r in runs)
+
+
+def select_facts(
+    role: Role,
+    facts: Sequence[Fact],
+    only: Sequence[str] | None = None,
+    add: Sequence[str] = (),
+    drop: Sequence[str] = (),
+) -> Selection:
+    """The facts a single-section request uses: those that fit ``role`` by the same allocation
+    whole-report drafting uses, plus facts of unclear kind (marked), adjusted by the user's words
+    ("只用F1到F3" -> only, "把F5也写进去" -> add, "不用F2" -> drop)."""
+    known = {f.id for f in facts}
+    sel = Selection(role, [])
+    if only is not None:
+        wanted = [i for i in only if i in known]
+        sel.used = [f for f in facts if f.id in wanted]
+        sel.forced = list(wanted)
+    else:
+        fits = role not in SORTED_ROLES
+        shares = allocate_facts([role], facts) if not fits else {}
+        own = {f.id for f in shares.get(role, [])}
+        for f in facts:
+            if fits:
+                sel.used.append(f)
+            elif not kind_is_clear(f):
+                sel.used.append(f)
+                sel.unclear.append(f.id)
+            elif f.id in own:
+                sel.used.append(f)
+            elif f.id in add:
+                sel.used.append(f)
+                sel.forced.append(f.id)
+            else:
+                sel.elsewhere.setdefault(fact_kind(f), []).append(f.id)
+    if drop:
+        sel.used = [f for f in sel.used if f.id not in drop]
+        sel.unclear = [i for i in sel.unclear if i not in drop]
+        sel.forced = [i for i in sel.forced if i not in drop]
+    return sel
+
+
+# Short names of the sections facts are sorted into, as a drafter says them.
+KIND_LABELS: dict[Role, str] = {
+    Role.ACHIEVEMENTS: "工作情况",
+    Role.PROBLEMS: "存在问题",
+    Role.CAUSES: "原因分析",
+    Role.PLANS: "下步打算",
+}
+
+
+def selection_note(sel: Selection) -> str:
+    """ "本部分用了 F1–F4；F5 适合“存在问题”，F6 适合“下步打算”" in plain Chinese."""
+    parts = [f"本部分用了 {fact_ranges(f.id for f in sel.used)}" if sel.used else "本部分没有可用的素材"]
+    if sel.forced:
+        parts.append(f"{fact_ranges(sel.forced)} 是按您的要求写入的")
+    if sel.unclear:
+        parts.append(f"{fact_ranges(sel.unclear)} 看不出属于哪一部分，按您的要求写在这里，请核对")
+    others = [f"{fact_ranges(ids)} 适合“{KIND_LABELS.get(r, r.label)}”" for r, ids in sel.elsewhere.items()]
+    if others:
+        parts.append("，".join(others))
+    return "；".join(parts) + "。"
 
 
 def allocate_facts(roles: Sequence[Role], facts: Sequence[Fact]) -> dict[Role, list[Fact]]:

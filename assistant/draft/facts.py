@@ -142,3 +142,36 @@ def _status(text: str) -> FactStatus:
 def parse_facts(text: str) -> list[Fact]:
     """Split the user's material into numbered facts F1, F2 … with what each one states."""
     return [make_fact(f"F{i}", t) for i, t in enumerate(split_facts(text), 1)]
+
+
+_NORM_DROP = re.compile(r"[\s\W_]+")
+
+
+def norm_fact(text: str) -> str:
+    """Fact text for comparison: no spaces or punctuation, full-width digits and letters folded."""
+    folded = "".join(chr(ord(c) - 0xFEE0) if "！" <= c <= "～" else c for c in text)
+    return _NORM_DROP.sub("", folded).lower()
+
+
+def merge_facts(existing: str, new: str) -> tuple[str, list[str], list[str]]:
+    """Add the facts of ``new`` to the material ``existing`` (one fact a line at the end).
+
+    Returns (the material, the facts added, the facts left out because they repeat one that is
+    already there: the same words, or words contained in an existing fact).
+    """
+    have = [norm_fact(t) for t in split_facts(existing)]
+    added: list[str] = []
+    repeated: list[str] = []
+    for text in split_facts(new):
+        key = norm_fact(text)
+        if not key:
+            continue
+        if any(key == h or (len(key) >= 6 and key in h) for h in have):
+            repeated.append(text)
+            continue
+        have.append(key)
+        added.append(text)
+    if not added:
+        return existing, added, repeated
+    base = existing.rstrip()
+    return (base + "\n" if base else "") + "\n".join(added), added, repeated

@@ -107,6 +107,19 @@ def to_fullwidth(text: str) -> str:
     return t.strip()
 
 
+def replace_heading(text: str, heading: str) -> str:
+    """The draft with ``heading`` as its heading line (added when the draft has none)."""
+    if not heading:
+        return text
+    lines = text.split("\n")
+    first = lines[0].strip() if lines else ""
+    m = HEADING_RE.match(first)
+    # A heading line is short; a first point "一、…。…" running on is body, not a heading.
+    if m and "。" not in first[:-1] and len(first) <= 30:
+        return "\n".join([heading, *lines[1:]])
+    return "\n".join([heading, *lines])
+
+
 def cites_of(text: str) -> list[str]:
     return CITE_RE.findall(text)
 

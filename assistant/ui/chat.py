@@ -4,16 +4,25 @@ and the export of the assembled report."""
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.draft.allocate import allocate_facts
+from assistant.draft.allocate import fact_ranges, select_facts, selection_note
 from assistant.errors import AssistantError, NoFactsError
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
+from assistant.plan import (
+    META_KEY,
+    Plan,
+    PlanItem,
+    allocate,
+    assembly_order,
+    default_plan,
+    draft_report,
+    plan_from_outline,
+)
 from assistant.service import DraftStream
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
@@ -24,13 +33,6 @@ from assistant.ui.state import Ctx
 if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
     from assistant.export import ExportSection
 
-# Order of sections in an assembled report when no outline was chosen.
-ROLE_ORDER = [
-    Role.PREAMBLE, Role.PRINCIPLES, Role.ACHIEVEMENTS, Role.TASKS, Role.PROBLEMS, Role.CAUSES,
-    Role.PLANS, Role.REQUIREMENTS, Role.CLOSING, Role.OTHER,
-]  # fmt: skip
-DEFAULT_PLAN = [Role.ACHIEVEMENTS, Role.PROBLEMS, Role.PLANS]
-SKIPPED_IN_DRAFT_ALL = (Role.PREAMBLE, Role.CLOSING, Role.OTHER)
 FACTS_PLACEHOLDER = (
     "每行一条，例如：\n"
     "理论学习形式单一，以集中读文件为主\n"
@@ -44,20 +46,27 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
     conv = ctx.store.get_conversation(cid)
     title = st.empty()
     title.markdown(f"#### {escape_md(conv.title)}")
-    facts = _facts_box(ctx, cid)
+    # The facts box is filled after the request: facts typed in the chat join it in this run.
+    facts_slot = st.container()
+    key = _facts_key(cid)
+    if key not in st.session_state:
+        st.session_state[key] = ctx.store.get_facts(cid)
     messages = ctx.store.messages(cid)
     hint = st.empty()
     if not messages:
         hint.info(
-            "先在上面的“素材”框里写下本单位的情况（每行一条），再在下方输入要求，"
-            "例如“帮我写存在问题部分”“按（一）（二）格式写工作情况”。说“你能做什么”查看全部用法。"
+            "可以把本单位的情况直接写在要求里，例如“根据以下情况帮我写存在问题部分：理论学习形式单一；"
+            "基层专职宣传干部仅有3名”，也可以先写在上面的“素材”框里（每行一条）。"
+            "说“你能做什么”查看全部用法。"
         )
     for msg in messages:
         _render_message(ctx, msg)
     if prompt:
         hint.empty()
-        handle_request(ctx, cid, prompt, facts)
+        handle_request(ctx, cid, prompt, _current_facts(ctx, cid))
         title.markdown(f"#### {escape_md(ctx.store.get_conversation(cid).title)}")
+    with facts_slot:
+        _facts_box(ctx, cid)
     # Below the chat, so a section drafted in this run is already included.
     _export_box(ctx, cid)
 
@@ -65,21 +74,26 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
 # ---- facts -----------------------------------------------------------------------------------
 
 
+def _facts_key(cid: int) -> str:
+    return f"facts_{cid}"
+
+
+def _current_facts(ctx: Ctx, cid: int) -> list[Fact]:
+    text = st.session_state.get(_facts_key(cid), "")
+    return ctx.assistant.parse_facts(text) if text.strip() else []
+
+
 def _save_facts(ctx: Ctx, cid: int) -> None:
-    ctx.store.set_facts(cid, st.session_state.get(f"facts_{cid}", ""))
+    ctx.store.set_facts(cid, st.session_state.get(_facts_key(cid), ""))
 
 
 def _facts_box(ctx: Ctx, cid: int) -> list[Fact]:
-    key = f"facts_{cid}"
-    if key not in st.session_state:
-        st.session_state[key] = ctx.store.get_facts(cid)
-    text = st.session_state[key]
-    facts = ctx.assistant.parse_facts(text) if text.strip() else []
+    facts = _current_facts(ctx, cid)
     label = f"素材（{len(facts)} 条）" if facts else "素材（还没有填写）"
     with st.expander(label, expanded=not facts or not ctx.store.messages(cid)):
         st.text_area(
             "本单位的情况、数据和做法（每行一条，可直接粘贴一段文字）",
-            key=key,
+            key=_facts_key(cid),
             height=160,
             placeholder=FACTS_PLACEHOLDER,
             on_change=_save_facts,
@@ -90,6 +104,31 @@ def _facts_box(ctx: Ctx, cid: int) -> list[Fact]:
                 "\n".join(f"- **{f.id}** {escape_md(f.text)}" for f in facts),
             )
     return facts
+
+
+def _take_facts(ctx: Ctx, cid: int, typed: str) -> list[Fact]:
+    """Add the facts typed with a request to the conversation's 素材 (no repeats); returns the
+    facts of the 素材 that the request carried (new or already there), numbered as in the box."""
+    from assistant.draft.facts import merge_facts, split_facts
+    from assistant.draft.facts import norm_fact as norm
+
+    key = _facts_key(cid)
+    merged, added, repeated = merge_facts(st.session_state.get(key, ""), typed)
+    if added:
+        st.session_state[key] = merged
+        ctx.store.set_facts(cid, merged)
+    facts = ctx.assistant.parse_facts(merged)
+    wanted = [norm(t) for t in split_facts(typed)]
+    own = [f for f in facts if any(w and (w == norm(f.text) or w in norm(f.text)) for w in wanted)]
+    new_ids = [f.id for f in facts if f.text in added]
+    parts = []
+    if new_ids:
+        parts.append(f"已把 {len(new_ids)} 条情况加入素材（{fact_ranges(new_ids)}）")
+    if repeated:
+        parts.append(f"{len(repeated)} 条与已有素材相同，没有重复添加")
+    if parts:
+        _say(ctx, cid, "，".join(parts) + "。可以在上面的“素材”框里查看和修改。")
+    return own
 
 
 # ---- history -----------------------------------------------------------------------------------
@@ -117,6 +156,17 @@ def _render_message(ctx: Ctx, msg: Message) -> None:
 # ---- requests ------------------------------------------------------------------------------------
 
 
+def _auto_title(ctx: Ctx, cid: int, text: str) -> str:
+    """The request's first words as a title, numbered when another conversation has it."""
+    base = text.strip().split("\n")[0][:20] or DEFAULT_TITLE
+    taken = {c.title for c in ctx.store.list_conversations() if c.id != cid}
+    title, n = base, 1
+    while title in taken:
+        n += 1
+        title = f"{base}（{n}）"
+    return title
+
+
 def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
     """Save the request first, answer it (streaming), save the answer and show it in place.
 
@@ -124,13 +174,21 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
     store = ctx.store
     store.add_message(cid, "user", text)
     if store.get_conversation(cid).title == DEFAULT_TITLE:
-        store.rename_conversation(cid, text.strip()[:20])
+        store.rename_conversation(cid, _auto_title(ctx, cid, text))
     with st.chat_message("user"):
         st.markdown(escape_md(text))
     intent = parse_request(text)
     try:
-        if intent.kind == "draft" and intent.role is not None:
-            _draft(ctx, cid, intent.role, facts, intent.shape, section_key=str(intent.role))
+        carried: list[Fact] | None = None
+        if intent.facts_text:
+            carried = _take_facts(ctx, cid, intent.facts_text)
+            facts = _current_facts(ctx, cid)
+        if intent.kind == "add_facts":
+            _say(ctx, cid, "需要起草哪一部分？例如“写存在问题部分”“逐节起草全文”。")
+        elif intent.kind == "draft" and intent.role is not None:
+            _draft_request(ctx, cid, intent, carried if carried else facts)
+        elif intent.kind == "select_facts":
+            _redraft_with(ctx, cid, intent, facts)
         elif intent.kind == "revise":
             _revise(ctx, cid, intent, facts)
         elif intent.kind == "outline":
@@ -143,6 +201,50 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _say(ctx, cid, intent.suggestion or "", kind="text")
     except AssistantError as exc:
         _say(ctx, cid, str(exc), kind="error")
+
+
+def _draft_request(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
+    """One section from the facts that fit its role; the choice is said before the draft."""
+    assert intent.role is not None
+    if not facts:
+        raise NoFactsError()
+    sel = select_facts(
+        intent.role, facts, only=intent.fact_only, add=intent.fact_add, drop=intent.fact_drop
+    )
+    note = selection_note(sel)
+    if not sel.used:
+        _say(
+            ctx,
+            cid,
+            f"{note}素材里没有适合“{role_label(intent.role)}”的内容，暂未起草。"
+            "可以补充素材，或说“把F1也写进去”。",
+            kind="notice",
+        )
+        return
+    if len(sel.used) < len(facts) or sel.unclear or sel.forced:
+        _say(ctx, cid, note + "要调整可以说“把F5也写进去”“只用F1到F3”。")
+    _draft(ctx, cid, intent.role, sel.used, intent.shape, section_key=str(intent.role))
+
+
+def _redraft_with(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
+    """ "把F5也写进去" / "只用F1到F3" / "不用F2": the last section again, with those facts."""
+    base = _last_draft(ctx, cid, None)
+    if base is None:
+        _say(ctx, cid, "还没有草稿。请先说要写哪一部分，例如“只用F1到F3写存在问题”。", kind="notice")
+        return
+    known = {f.id for f in facts}
+    missing = [i for i in (intent.fact_only or []) + intent.fact_add if i not in known]
+    if missing:
+        _say(ctx, cid, f"素材里没有{fact_ranges(missing)}（现有 {len(facts)} 条）。", kind="notice")
+    only = intent.fact_only
+    if only is None:
+        only = [f.id for f in base.draft.facts if f.id in known] + intent.fact_add
+    sel = select_facts(base.draft.role, facts, only=only, drop=intent.fact_drop)
+    if not sel.used:
+        _say(ctx, cid, "这样就没有可用的素材了，草稿保持不变。", kind="notice")
+        return
+    _say(ctx, cid, selection_note(sel))
+    _draft(ctx, cid, base.draft.role, sel.used, None, section_key=base.section_key)
 
 
 def _say(ctx: Ctx, cid: int, text: str, kind: str = "text") -> None:
@@ -195,8 +297,16 @@ def _draft(
     if not facts:
         raise NoFactsError()
     cfg = state.effective_settings(ctx)
+    # A section of the conversation's outline keeps the outline's heading.
+    plan = load_plan(ctx, cid)
+    item = plan.item(section_key) if plan else None
     stream = ctx.assistant.stream_draft(
-        role, list(facts), engine=cfg.engine, shape=shape, settings=cfg
+        role,
+        list(facts),
+        engine=cfg.engine,
+        shape=shape or (item.shape() if item else None),
+        settings=cfg,
+        heading=item.heading if item and item.role == role else None,
     )
     caption = f"正在起草“{role_label(role)}”，参照范文库中同类段落…"
     return _stream_and_save(ctx, cid, caption, stream, section_key, live=cfg.engine == "llm")
@@ -247,8 +357,13 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
 # ---- outline and whole report ---------------------------------------------------------------------
 
 
-def _plan_key(cid: int) -> str:
-    return f"outline:{cid}"
+def load_plan(ctx: Ctx, cid: int) -> Plan | None:
+    """The conversation's plan (kept with it, deleted with it)."""
+    return Plan.from_json(ctx.store.get_meta(cid, META_KEY))
+
+
+def _save_plan(ctx: Ctx, cid: int, plan: Plan) -> None:
+    ctx.store.set_meta(cid, META_KEY, plan.to_json())
 
 
 def _outline(ctx: Ctx, cid: int, intent: Intent) -> None:
@@ -268,70 +383,17 @@ def _outline(ctx: Ctx, cid: int, intent: Intent) -> None:
             (ids[e.report] for e in (last.draft.exemplars if last else []) if e.report in ids),
             reports[0],
         )
-    outline = ctx.assistant.report_outline(report.id)
-    plan = [_plan_item(s, outline) for s in outline if int(s.get("level", 0)) <= 1]
-    plan = [p for p in plan if p["role"] != str(Role.OTHER) or p["heading"]]
-    ctx.store.set_setting(_plan_key(cid), json.dumps(plan, ensure_ascii=False))
+    plan = plan_from_outline(ctx.assistant.report_outline(report.id), report.id, report.title)
+    _save_plan(ctx, cid, plan)
     if not ctx.store.report_title(cid):
         ctx.store.set_report_title(cid, report.title)
     lines = [f"参照《{escape_md(report.title)}》的结构，提纲如下：", ""]
-    for i, p in enumerate(plan, 1):
-        heading = p["heading"] or "（开头）"
-        form = []
-        if p["n_children"]:
-            form.append(f"{p['n_children']}个小标题")
-        if p["n_points"]:
-            form.append(f"{p['n_points']}点")
-        tail = f"（{'，'.join(form)}）" if form else ""
-        lines.append(f"{i}. {escape_md(heading)} `{role_label(p['role'])}`{tail}")
-        for child in p["children"]:
+    for i, p in enumerate(plan.items, 1):
+        lines.append(f"{i}. {escape_md(p.display_heading)} `{role_label(p.role)}`{p.form}")
+        for child in p.children:
             lines.append(f"    - {escape_md(child)}")
     lines += ["", "说“逐节起草全文”，我会按这个提纲用您的素材逐节起草。"]
     _say(ctx, cid, "\n".join(lines))
-
-
-def _plan_item(s: dict[str, Any], outline: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    heading = str(s.get("heading") or "")
-    children = [
-        str(c.get("heading") or "")
-        for c in outline
-        if int(c.get("level", 0)) == 2 and heading and list(c.get("path") or [])[-1:] == [heading]
-    ]
-    return {
-        "heading": heading,
-        "role": str(s.get("role") or Role.OTHER),
-        "n_children": int(s.get("n_children") or 0),
-        "n_points": int(s.get("n_points") or 0),
-        "point_style": s.get("point_style"),
-        "children": children,
-    }
-
-
-def _plan_shape(item: dict[str, Any]) -> WantedShape | None:
-    if item.get("n_children"):
-        return WantedShape(heading_style="（一）")
-    style = item.get("point_style")
-    if item.get("n_points") and style and style != "none":
-        return WantedShape(point_style=str(style))
-    return None
-
-
-def load_plan(ctx: Ctx, cid: int) -> list[dict[str, Any]] | None:
-    raw = ctx.store.get_setting(_plan_key(cid))
-    if not raw:
-        return None
-    try:
-        plan = json.loads(raw)
-    except ValueError:
-        return None
-    return plan if isinstance(plan, list) else None
-
-
-def _role_of(item: dict[str, Any]) -> Role | None:
-    try:
-        return Role(item["role"])
-    except (KeyError, ValueError):
-        return None
 
 
 def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
@@ -339,9 +401,7 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
         raise NoFactsError()
     plan = load_plan(ctx, cid)
     if plan is None:
-        plan = [
-            {"heading": "", "role": str(r), "n_children": 0, "n_points": 0} for r in DEFAULT_PLAN
-        ]
+        plan = default_plan()
         _say(
             ctx,
             cid,
@@ -349,33 +409,24 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
             "也可以先说“按第1篇范文的结构列个提纲”。",
             kind="notice",
         )
-    seen: dict[str, int] = {}
-    skipped: list[str] = []
-    empty: list[str] = []
-    roles = [r for r in (_role_of(item) for item in plan) if r and r not in SKIPPED_IN_DRAFT_ALL]
     # Each section gets the facts that serve it (done -> 工作情况, shortcomings -> 存在问题,
     # plans -> 下步打算), never the whole list.
-    shares = allocate_facts(roles, facts)
-    drafted: set[Role] = set()
-    for item in plan:
-        role = _role_of(item)
-        if role is None:
-            continue
-        if role in SKIPPED_IN_DRAFT_ALL:
-            # The opening and closing summarise the whole report: written last, by the user.
-            skipped.append(item.get("heading") or role_label(role))
-            continue
-        own = [] if role in drafted else shares.get(role, [])
-        if not own:
-            empty.append(item.get("heading") or role_label(role))
-            continue
-        drafted.add(role)
-        seen[str(role)] = seen.get(str(role), 0) + 1
-        key = str(role) if seen[str(role)] == 1 else f"{role}-{seen[str(role)]}"
-        try:
-            _draft(ctx, cid, role, own, _plan_shape(item), section_key=key)
-        except AssistantError as exc:
-            _say(ctx, cid, f"“{role_label(role)}”未能起草：{exc}", kind="error")
+    plan = allocate(plan, facts)
+    _save_plan(ctx, cid, plan)
+    skipped: list[str] = []
+    empty: list[str] = []
+
+    def one(item: PlanItem, own: list[Fact]) -> DraftVersion:
+        return _draft(ctx, cid, item.role, own, item.shape(), section_key=item.key)
+
+    for step in draft_report(plan, facts, one, on_error=AssistantError):
+        name = step.item.heading or step.item.sample_heading or role_label(step.item.role)
+        if step.status == "skipped":
+            skipped.append(name)
+        elif step.status == "empty":
+            empty.append(name)
+        elif step.status == "failed":
+            _say(ctx, cid, f"“{name}”未能起草：{step.error}", kind="error")
     if empty:
         _say(
             ctx,
@@ -383,9 +434,8 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
             f"{'、'.join(empty)}：素材里没有与之对应的内容，暂未起草。补充素材后可单独要求起草这一部分。",
             kind="notice",
         )
-    homeless = shares.get(Role.OTHER, [])
-    if homeless:
-        ids = "、".join(f.id for f in homeless)
+    if plan.unplaced:
+        ids = "、".join(plan.unplaced)
         _say(
             ctx,
             cid,
@@ -409,21 +459,9 @@ def assembled_sections(ctx: Ctx, cid: int) -> list[ExportSection]:
     """Each drafted section once (accepted version, else the newest), in the outline's order."""
     from assistant.export import ExportSection
 
-    keys = ctx.store.section_keys(cid)
-    plan = load_plan(ctx, cid) or []
-    plan_roles = [str(p.get("role")) for p in plan]
-
-    def order(key: str) -> tuple[int, int, str]:
-        role = key.split("-")[0]
-        if role in plan_roles:
-            return (0, plan_roles.index(role), key)
-        try:
-            return (1, ROLE_ORDER.index(Role(role)), key)
-        except ValueError:
-            return (2, 0, key)
-
+    keys = assembly_order(load_plan(ctx, cid), ctx.store.section_keys(cid))
     out: list[ExportSection] = []
-    for key in sorted(keys, key=order):
+    for key in keys:
         version = ctx.store.current_version(cid, key)
         if version is None:
             continue

@@ -96,12 +96,14 @@ class OwnedAssistant:
         engine: str | None = None,
         shape: WantedShape | None = None,
         settings: Settings | None = None,
+        heading: str | None = None,
     ) -> DraftStream:
         # Retrieval happens here, on the owner thread; the chunks (drafting, review) don't
         # touch the index and are consumed by st.write_stream on the script thread.
         return self._run(
-            self._inner.stream_draft, role, facts, engine=engine, shape=shape, settings=settings
-        )
+            self._inner.stream_draft, role, facts, engine=engine, shape=shape, settings=settings,
+            heading=heading,
+        )  # fmt: skip
 
     def stream_revision(self, draft: Any, instruction: str, engine: str | None = None,
                         settings: Settings | None = None) -> DraftStream:  # fmt: skip
