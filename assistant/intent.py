@@ -15,7 +15,7 @@ from assistant.models import ReportInfo, Role, WantedShape
 from assistant.review.numbers import cn_to_number
 
 IntentKind = Literal[
-    "draft", "revise", "outline", "draft_all", "add_facts", "select_facts", "help", "unknown"
+    "draft", "revise", "outline", "draft_all", "add_facts", "select_facts", "check", "help", "unknown"
 ]
 
 HELP_TEXT = (
@@ -92,7 +92,8 @@ _HELP = re.compile(
     re.IGNORECASE,
 )
 _DRAFT_ALL = re.compile(
-    r"逐[节段个]|分节起草|起草全文|写全文|全文起草|整篇|一整篇|全篇|完整的?报告|全部[章节部分]"
+    r"逐[节段个]|分节起草|起草全文|写全文|全文起草|整篇|一整篇|全篇|完整的?报告|全部[章节部分]|"
+    r"(?:一篇|一份|完整的?)[^，。；]{0,12}(?:总结|报告|汇报)"
 )
 _OUTLINE = re.compile(r"提纲|大纲|框架|目录|篇章结构|列个?结构")
 # Cues that ask to change the last draft rather than write a new one.
@@ -142,6 +143,7 @@ class Intent:
     fact_only: list[str] | None = None  # "只用F1到F3" -> ["F1", "F2", "F3"]
     fact_add: list[str] = field(default_factory=list)  # "把F5也写进去"
     fact_drop: list[str] = field(default_factory=list)  # "不用F2"
+    draft_text: str | None = None  # "帮我核对这段稿子：…": the text to check
 
 
 def cn_number(text: str) -> int | None:
@@ -193,17 +195,34 @@ def _asks_to_draft(text: str, role_span: tuple[int, int]) -> bool:
 
 # ---- facts typed into the chat ------------------------------------------------------------------
 # "根据以下情况", "素材如下", "下列数据": the request announces facts that follow it.
-_FACTS_CUE = re.compile(r"(?:以下|如下|下面|下列|下述|这些|这几条)|根据|结合|依据|素材|材料")
-# "补充一条：…", "再加两条素材：…", "新增情况：…": facts only, nothing to draft yet.
+_FACTS_CUE = re.compile(r"(?:以下|如下|下面|下列|下述|这些|这几条)|根据|结合|依据|素材|材料|情况")
+# "补充一条：…", "再加一条问题：…", "新增情况：…": facts only, nothing to draft yet.
 _ADD_FACTS = re.compile(
     r"^(?:请|再|另外|还有)?(?:帮我)?(?:补充|新增|增加|添加|追加|加上|再加|加|还有)"
-    r"(?:[一两二三四五六七八九十\d]+|几)?(?:条|点|项)?(?:新的)?(?:素材|情况|材料|事实|内容|数据)?(?:如下)?$"
+    r"(?:[一两二三四五六七八九十\d]+|几)?(?:条|点|项)?(?:新的)?"
+    r"(?P<kind>问题|不足|成绩|成效|做法|打算|计划|措施|原因)?"
+    r"(?:素材|情况|材料|事实|内容|数据)?(?:如下)?$"
 )
-# A colon that ends the request: not a time (10:30) and not a URL scheme (http://).
-_REQUEST_COLON = re.compile(r"[：:](?!//)(?!\d)")
-_SENTENCE_END = re.compile(r"[。！!？?]")
-# A second sentence that steers the draft ("重点写理论学习") is part of the request, not a fact.
-_STEER = re.compile(r"(?:请|要|多|少|再)?(?:重点|突出|侧重|注意|要求|字数|控制|不超过|写[得成]|语气|风格|参照|按照?|用)")
+_ADD_KIND = {
+    "问题": Role.PROBLEMS, "不足": Role.PROBLEMS, "成绩": Role.ACHIEVEMENTS,
+    "成效": Role.ACHIEVEMENTS, "做法": Role.ACHIEVEMENTS, "打算": Role.PLANS, "计划": Role.PLANS,
+    "措施": Role.PLANS, "原因": Role.CAUSES,
+}  # fmt: skip
+# Where a request and its facts part: sentence and clause ends, a colon that is not part of a
+# time (10:30) or a URL (http://), a line break.
+_BOUNDARY = re.compile(r"[。！!？?；;\n，,]|[：:](?!//)(?!\d)")
+# "情况：", "素材如下：", "我们局今年的情况是这样的：": a label before the facts, not a fact.
+_LABEL = re.compile(
+    r"^[^，。；\n：:]{0,16}?(?:情况|素材|材料|内容|数据|原因|问题|如下|以下|这样的|主要是|包括)"
+    r"[^，。；\n：:]{0,6}[：:](?!//)\s*"
+)
+_INNER_LABEL = re.compile(r"(?:^|[。；;，,\n])\s*(?:素材|情况|内容|材料|数据|具体情况)(?:如下)?[：:](?!//)\s*")
+# A second part that steers the draft ("重点写理论学习", "控制在300字") is part of the request.
+_STEER = re.compile(
+    r"(?:请|要|多|少|再)?(?:重点|突出|侧重|注意|要求|字数|控制|不超过|写[得成]|语气|风格|参照|按照?|用|"
+    r"加一点|加点|补充一点|删)"
+)
+_CHECK = re.compile(r"核对|核查|校对|检查一下|审核|审一下|对一下|是否一致|有没有错|对不对")
 
 
 def _is_request_head(head: str) -> bool:
@@ -213,38 +232,52 @@ def _is_request_head(head: str) -> bool:
     if _ADD_FACTS.match(h):
         return True
     kind = _parse_plain(h).kind
-    if kind in ("draft", "draft_all", "outline"):
+    if kind in ("draft", "draft_all", "outline", "check"):
         return True
     return kind != "revise" and bool(_FACTS_CUE.search(h))
 
 
-def split_request(text: str) -> tuple[str, str | None]:
-    """A chat message -> (the request, the facts typed with it or None).
+def _is_request_tail(tail: str) -> bool:
+    """ "…12场。帮我写成工作成效那一段": a closing clause that asks for a draft."""
+    t = tail.strip()
+    if not t or len(t) > 30 or not re.search(_DRAFT_VERBS, t):
+        return False
+    return _parse_plain(t).kind in ("draft", "draft_all")
 
-    Facts come after a colon ("根据以下情况帮我写存在问题部分：A；B；C"), on the lines after the
-    request, or as a paragraph after a request sentence ("帮我写工作情况。今年召开…").
+
+def split_request(text: str) -> tuple[str, str | None]:
+    """A chat message -> (the request, the text typed with it or None).
+
+    The request is the message's first clause ("根据以下情况帮我写存在问题部分：A；B；C", "写下步打算，
+    一是…", the first line of a pasted list) or its last one ("A，B，C，帮我写写党建工作成绩");
+    what lies between is the facts, a label such as "情况：" dropped.
     """
     raw = text.strip()
-    lines = [ln.strip() for ln in raw.replace("\r", "").split("\n") if ln.strip()]
-    if len(lines) >= 2:
-        head, rest = lines[0], "\n".join(lines[1:])
-        m = _REQUEST_COLON.search(head)
-        if m and m.end() < len(head) and _is_request_head(head[: m.start()]):
-            # "写存在问题：A；B" then more lines: the first line's tail is a fact as well.
-            return head[: m.start()].strip(), head[m.end() :].strip() + "\n" + rest
-        if head[-1] in "：:" or _is_request_head(head):
-            return head.rstrip("：:").strip(), rest
+    if _fact_choice(raw) is not None:  # "把F6加上，写下步打算" names facts, carries none
         return raw, None
-    m = _REQUEST_COLON.search(raw)
-    if m and raw[m.end() :].strip() and _is_request_head(raw[: m.start()]):
-        return raw[: m.start()].strip(), raw[m.end() :].strip()
-    m = _SENTENCE_END.search(raw)
-    if m and len(raw) - m.end() >= 8:
-        head = raw[: m.end()]
-        rest = raw[m.end() :].strip()
-        if _parse_plain(head.rstrip("。！!？?")).kind in ("draft", "draft_all") and not _STEER.match(rest):
-            return head.rstrip("。！!？?"), rest
-    return raw, None
+    bounds = [m.start() for m in _BOUNDARY.finditer(raw)]
+    head_end = next((b for b in bounds if b <= 80 and _is_request_head(raw[:b])), None)
+    tail_start = None
+    for b in reversed(bounds):
+        tail = raw[b + 1 :].strip(" \t。！!？?；;，,")
+        if tail:
+            if _is_request_tail(tail):
+                tail_start = b
+            break
+    if head_end is None and tail_start is None:
+        return raw, None
+    start = head_end + 1 if head_end is not None else 0
+    end = tail_start if tail_start is not None and tail_start >= start else len(raw)
+    body = raw[start:end].strip(" \t\n，,：:")
+    # "…，包括工作情况、存在问题和下步打算。素材：1.…": the request runs on up to the label.
+    label = _INNER_LABEL.search(body)
+    body = body[label.end() :] if label else _LABEL.sub("", body, count=1)
+    body = body.strip()
+    if not body.strip(" 。！!？?；;，,") or _STEER.match(body):
+        return raw, None
+    parts = [raw[:head_end] if head_end is not None else "", raw[end + 1 :] if end < len(raw) else ""]
+    request = "，".join(p.strip(" \t\n。！!？?；;，,：:") for p in parts if p.strip(" \t\n。！!？?；;，,：:"))
+    return request, body
 
 
 # ---- choosing facts in words ---------------------------------------------------------------------
@@ -291,8 +324,13 @@ def parse_request(text: str) -> Intent:
     if facts_text is None:
         return _parse_plain(raw)
     intent = _parse_plain(request)
+    if intent.kind == "check":  # the pasted text is the draft to check, not facts
+        intent.text, intent.draft_text = raw, facts_text
+        return intent
     if intent.kind not in ("draft", "draft_all", "outline"):
-        intent = Intent("add_facts", request)
+        m = _ADD_FACTS.match(request.strip())
+        kind = m.group("kind") if m else None
+        intent = Intent("add_facts", request, role=_ADD_KIND.get(kind) if kind else None)
     intent.text = raw
     intent.facts_text = facts_text
     return intent
@@ -317,6 +355,8 @@ def _parse_plain(raw: str) -> Intent:
         )
     if _HELP.search(raw):
         return Intent("help", raw, suggestion=HELP_TEXT)
+    if _CHECK.search(raw):
+        return Intent("check", raw)
 
     if _DRAFT_ALL.search(raw) and not _OUTLINE.search(raw):
         return Intent("draft_all", raw)
@@ -336,7 +376,9 @@ def _parse_plain(raw: str) -> Intent:
         role, start, end = found
         if not revise or _asks_to_draft(raw, (start, end)):
             return Intent("draft", raw, role=role, shape=shape)
-        return Intent("revise", raw, role=role, instruction=raw)
+        # "润色一下开头": the opening of the current draft, not a section of its own
+        role_ = None if role in (Role.PREAMBLE, Role.CLOSING) else role
+        return Intent("revise", raw, role=role_, instruction=raw)
     if revise or re.search(r"第\s*[一二三四五六七八九十\d]+\s*[点条段句]", raw):
         return Intent("revise", raw, instruction=raw)
     return Intent(

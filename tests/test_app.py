@@ -306,6 +306,14 @@ def test_a_section_over_mixed_facts_uses_its_own_and_says_where_the_rest_go(app:
     assert "〔F3〕" in draft and "〔F4〕" not in draft and "〔F5〕" not in draft
 
 
+def test_a_pasted_text_is_checked_against_the_facts_not_added_to_them(app: AppTest) -> None:
+    app.text_area[0].input("全年召开中心组学习会14次\n处置网络舆情9起").run()
+    _ask(app, "帮我核对这段稿子和素材是否一致：全年召开中心组学习会15次，处置网络舆情9起。")
+    texts = _texts(app)
+    assert "15次" in texts and "数字与素材不一致" in texts
+    assert "15次" not in app.text_area[0].value
+
+
 def test_two_conversations_never_get_the_same_title(app: AppTest) -> None:
     from assistant.sessions import SessionStore
 

@@ -172,7 +172,7 @@ def test_fact_offsets_and_json() -> None:
     [
         ("", "理论学习形式单一；宣传干部仅有3名", ["理论学习形式单一", "宣传干部仅有3名"], []),
         # the same words with other punctuation and spacing, or part of an existing fact
-        ("理论学习形式单一，以集中读文件为主", "理论学习形式单一 , 以集中读文件为主", [], ["理论学习形式单一 , 以集中读文件为主"]),
+        ("理论学习形式单一，以集中读文件为主", "理论学习形式单一 , 以集中读文件为主", [], ["理论学习形式单一，以集中读文件为主"]),
         ("理论学习形式单一，以集中读文件为主", "理论学习形式单一", [], ["理论学习形式单一"]),
         ("1. 召开学习会12次", "召开学习会１２次\n处置舆情9起", ["处置舆情9起"], ["召开学习会１２次"]),
         # two facts of one message that repeat each other count once
@@ -180,9 +180,31 @@ def test_fact_offsets_and_json() -> None:
     ],
 )
 def test_merge_facts_adds_no_repeats(existing: str, new: str, added: list[str], repeated: list[str]) -> None:
-    from assistant.draft.facts import merge_facts
+    from assistant.draft.facts import merge_facts, split_chat_facts
 
-    text, got_added, got_repeated = merge_facts(existing, new)
+    text, got_added, got_repeated = merge_facts(existing, split_chat_facts(new))
     assert (got_added, got_repeated) == (added, repeated)
     if added:  # appended one a line, so they are the last facts and numbered after the old ones
         assert [f.text for f in parse_facts(text)][-len(added) :] == added
+
+
+@pytest.mark.parametrize(
+    ("text", "facts"),
+    [
+        ("安全生产大检查搞了4轮，排查隐患1260处，整改了1198处。", ["安全生产大检查搞了4轮", "排查隐患1260处", "整改了1198处"]),
+        # a clause that continues the one before stays with it
+        ("理论学习形式单一，以读文件为主", ["理论学习形式单一，以读文件为主"]),
+        ("处置网络舆情9起，均在24小时内回应", ["处置网络舆情9起，均在24小时内回应"]),
+        ("拟开通城乡公交5条、计划改造危桥6座、将推进城乡客运一体化", ["拟开通城乡公交5条", "计划改造危桥6座", "将推进城乡客运一体化"]),
+        ("召开党委会、党组会共12次", ["召开党委会、党组会共12次"]),
+        ("①拟部署态势感知平台 ②将开展5G专网安全评估", ["拟部署态势感知平台", "将开展5G专网安全评估"]),
+        ("（1）流动党员难管（2）党员教育方式单一", ["流动党员难管", "党员教育方式单一"]),
+        # separated by ；: commas inside a fact stay
+        ("受理信访事项356件，按期办结率98%；化解积案17件", ["受理信访事项356件，按期办结率98%", "化解积案17件"]),
+        ("门户网站 http://www.xxdata.gov.cn 全年无篡改", ["门户网站 http://www.xxdata.gov.cn 全年无篡改"]),
+    ],
+)
+def test_split_chat_facts(text: str, facts: list[str]) -> None:
+    from assistant.draft.facts import split_chat_facts
+
+    assert split_chat_facts(text) == facts

@@ -8,6 +8,7 @@ stripped so the drafter can reuse the words as written.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.models import Fact, FactStatus
 from assistant.review.numbers import extract_quantities, status_of, titles
@@ -153,8 +154,71 @@ def norm_fact(text: str) -> str:
     return _NORM_DROP.sub("", folded).lower()
 
 
-def merge_facts(existing: str, new: str) -> tuple[str, list[str], list[str]]:
-    """Add the facts of ``new`` to the material ``existing`` (one fact a line at the end).
+# Enumerators inside one line: "①A ②B", "（1）A（2）B", "1.A；2.B" (a run of two or more).
+_INLINE_ENUMS = (
+    re.compile(r"[①-⑳]"),
+    re.compile(r"[（(]\s*\d{1,2}\s*[）)]"),
+    re.compile(r"(?<![\d.])\d{1,2}\s*[.．、](?!\d)"),
+)
+# A clause that continues the one before it ("…为主", "其中…", "均在24小时内回应").
+_CONTINUES = re.compile(r"^(?:以|并|且|但|均|其中|主要|同时|导致|造成|占|达|较|比|同比|环比|覆盖|涉及|包括|含|为|是|即|分别|共|合计)")
+_CUE_OR_NUMBER = re.compile(r"\d|已|拟|将|计划|力争|完成|开展|仅|不足|尚未|不够|缺乏")
+
+
+def _enum_value(marker: str) -> int:
+    if "①" <= marker[0] <= "⑳":
+        return ord(marker[0]) - ord("①") + 1
+    digits = re.sub(r"\D", "", marker)
+    return int(digits) if digits else 0
+
+
+def _split_inline_enums(line: str) -> list[str]:
+    for rx in _INLINE_ENUMS:
+        seq: list[re.Match[str]] = []
+        for m in rx.finditer(line):
+            if _enum_value(m.group()) == len(seq) + 1:
+                seq.append(m)
+        if len(seq) >= 2:
+            head = line[: seq[0].start()]
+            parts = [head] if head.strip(_TRAIL) else []
+            for j, m in enumerate(seq):
+                end = seq[j + 1].start() if j + 1 < len(seq) else len(line)
+                parts.append(line[m.end() : end])
+            return [p.strip() for p in parts if p.strip(_TRAIL)]
+    return [line]
+
+
+def _split_list_sentence(text: str) -> list[str]:
+    """ "A，B，C" where the commas separate facts: each clause that stands alone is one."""
+    out: list[str] = []
+    for clause in re.split(r"[，,]", text):
+        c = clause.strip(_TRAIL)
+        if not c:
+            continue
+        if out and (len(c) < 4 or _CONTINUES.match(c)):
+            out[-1] += "，" + c
+        else:
+            out.append(c)
+    if len(out) == 1 and "、" in text:
+        items = [p.strip(_TRAIL) for p in text.split("、")]
+        if len(items) >= 2 and all(len(p) >= 5 and _CUE_OR_NUMBER.search(p) for p in items):
+            return items
+    return out
+
+
+def split_chat_facts(text: str) -> list[str]:
+    """Facts typed in a chat message: as in the 素材 box, and besides one line may list several
+    facts ("①A ②B", "（1）A（2）B") and a single sentence may list them with commas or 、
+    ("排查隐患1260处，整改了1198处，应急演练12场")."""
+    lines = [p for ln in (text or "").splitlines() for p in _split_inline_enums(ln.strip())]
+    facts = split_facts("\n".join(lines))
+    if len(facts) == 1 and len(lines) == 1:
+        return _split_list_sentence(facts[0])
+    return facts
+
+
+def merge_facts(existing: str, new: Sequence[str]) -> tuple[str, list[str], list[str]]:
+    """Add the facts ``new`` to the material ``existing`` (one fact a line at the end).
 
     Returns (the material, the facts added, the facts left out because they repeat one that is
     already there: the same words, or words contained in an existing fact).
@@ -162,7 +226,7 @@ def merge_facts(existing: str, new: str) -> tuple[str, list[str], list[str]]:
     have = [norm_fact(t) for t in split_facts(existing)]
     added: list[str] = []
     repeated: list[str] = []
-    for text in split_facts(new):
+    for text in new:
         key = norm_fact(text)
         if not key:
             continue

@@ -27,7 +27,15 @@ from assistant.service import DraftStream
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
 from assistant.ui.draft_view import DOCX_MIME, render_draft
-from assistant.ui.render import escape_md, file_name, role_label, split_heading, strip_markers
+from assistant.ui.render import (
+    escape_md,
+    file_name,
+    flag_lines,
+    role_label,
+    split_heading,
+    strip_markers,
+    verdict_long,
+)
 from assistant.ui.state import Ctx
 
 if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
@@ -109,16 +117,17 @@ def _facts_box(ctx: Ctx, cid: int) -> list[Fact]:
 def _take_facts(ctx: Ctx, cid: int, typed: str) -> list[Fact]:
     """Add the facts typed with a request to the conversation's 素材 (no repeats); returns the
     facts of the 素材 that the request carried (new or already there), numbered as in the box."""
-    from assistant.draft.facts import merge_facts, split_facts
+    from assistant.draft.facts import merge_facts, split_chat_facts
     from assistant.draft.facts import norm_fact as norm
 
     key = _facts_key(cid)
-    merged, added, repeated = merge_facts(st.session_state.get(key, ""), typed)
+    typed_facts = split_chat_facts(typed)
+    merged, added, repeated = merge_facts(st.session_state.get(key, ""), typed_facts)
     if added:
         st.session_state[key] = merged
         ctx.store.set_facts(cid, merged)
     facts = ctx.assistant.parse_facts(merged)
-    wanted = [norm(t) for t in split_facts(typed)]
+    wanted = [norm(t) for t in typed_facts]
     own = [f for f in facts if any(w and (w == norm(f.text) or w in norm(f.text)) for w in wanted)]
     new_ids = [f.id for f in facts if f.text in added]
     parts = []
@@ -187,6 +196,8 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _say(ctx, cid, "需要起草哪一部分？例如“写存在问题部分”“逐节起草全文”。")
         elif intent.kind == "draft" and intent.role is not None:
             _draft_request(ctx, cid, intent, carried if carried else facts)
+        elif intent.kind == "check":
+            _check(ctx, cid, intent, facts)
         elif intent.kind == "select_facts":
             _redraft_with(ctx, cid, intent, facts)
         elif intent.kind == "revise":
@@ -224,6 +235,28 @@ def _draft_request(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) ->
     if len(sel.used) < len(facts) or sel.unclear or sel.forced:
         _say(ctx, cid, note + "要调整可以说“把F5也写进去”“只用F1到F3”。")
     _draft(ctx, cid, intent.role, sel.used, intent.shape, section_key=str(intent.role))
+
+
+def _check(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
+    """ "帮我核对这段稿子和素材是否一致：…": the pasted text (else the last draft) against the 素材."""
+    from assistant.service import Assistant
+
+    text = intent.draft_text
+    if not text:
+        last = _last_draft(ctx, cid, None)
+        text = last.draft.text if last else None
+    if not text:
+        _say(ctx, cid, "请把要核对的文字贴在要求后面，例如“帮我核对这段稿子：……”。", kind="notice")
+        return
+    if not facts:
+        raise NoFactsError()
+    review = Assistant.check(text, list(facts))
+    lines = [verdict_long(review)]
+    if review.flags:
+        lines += ["", flag_lines(review.flags)]
+    if review.unused_facts:
+        lines += ["", "稿子里没有用到的素材：" + "、".join(review.unused_facts)]
+    _say(ctx, cid, "\n".join(lines))
 
 
 def _redraft_with(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
