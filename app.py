@@ -60,7 +60,7 @@ def ensure_corpus(ctx: Ctx) -> None:
 
     if st.session_state.get("_corpus_checked"):
         return
-    if ctx.store.get_setting(state.SEEDED_KEY) is None:
+    if ctx.store.get_app_setting(state.SEEDED_KEY) is None:
         if not state.reports(ctx):
             bar = st.progress(0.0, text="首次启动：正在为范文库建立索引…")
 
@@ -74,7 +74,7 @@ def ensure_corpus(ctx: Ctx) -> None:
             for path, err in result.failed:
                 st.error(f"{path}：{err}")
             state.library_changed()
-        ctx.store.set_setting(state.SEEDED_KEY, "1")
+        ctx.store.set_app_setting(state.SEEDED_KEY, "1")
     st.session_state["_corpus_checked"] = True
 
 

@@ -7,10 +7,10 @@ package reads ``os.environ``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,6 +58,16 @@ class Settings(BaseSettings):
     max_file_mb: float = 20.0
     # SQLite file of conversations, facts and drafts; default: data_dir / "sessions.sqlite3".
     sessions_db: Path | None = None
+    # A shared database for several app processes (e.g. "postgresql://user:pw@host/assistant");
+    # None = the embedded SQLite file above.
+    database_url: str | None = None
+    # Server secret that encrypts stored API keys (any long random string, the same on every
+    # app process of a team). None = one is generated once into data_dir/secret.key (0600).
+    secret_key: SecretStr | None = None
+    # Who may change the shared 范文库 (upload, correct roles, delete) and who administers:
+    # comma-separated user ids or e-mail addresses. The local single user is always admin.
+    admins: Annotated[list[str], NoDecode] = []
+    library_editors: Annotated[list[str], NoDecode] = []
 
     @field_validator("knowledge_dir")
     @classmethod
@@ -68,6 +78,15 @@ class Settings(BaseSettings):
             return PROJECT_ROOT / value
         return value
 
+    @field_validator("admins", "library_editors", mode="before")
+    @classmethod
+    def _split_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [v.strip().lower() for v in value.split(",") if v.strip()]
+        if isinstance(value, list | tuple):
+            return [str(v).strip().lower() for v in value if str(v).strip()]
+        return value
+
     @property
     def llm_configured(self) -> bool:
         """True when a key and/or base URL is set, so the LLM path may be tried."""
@@ -76,6 +95,10 @@ class Settings(BaseSettings):
     @property
     def sessions_path(self) -> Path:
         return self.sessions_db or (self.data_dir / "sessions.sqlite3")
+
+    @property
+    def secret_key_path(self) -> Path:
+        return self.data_dir / "secret.key"
 
     @property
     def index_dir(self) -> Path:

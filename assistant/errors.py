@@ -133,6 +133,15 @@ class SessionNotFoundError(AssistantError):
         super().__init__(f"没有找到{what}，可能已被删除。")
 
 
+class AccessDeniedError(AssistantError):
+    """A user asked for another user's conversation, draft or log, or for a 范文库 change that
+    needs the editor role."""
+
+    def __init__(self, what: str, reason: str = "它属于另一位用户") -> None:
+        self.what = what
+        super().__init__(f"无权访问{what}：{reason}。")
+
+
 class SessionStoreError(AssistantError):
     """The conversations database cannot be opened or written (corrupt file, disk, newer schema)."""
 

@@ -6,6 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.postgres import backend, postgresql_server, postgresql_url
+
+# Fixtures for every test module: a real PostgreSQL server, and `backend` (the store's database,
+# SQLite and PostgreSQL in turn).
+__all__ = ["backend", "postgresql_server", "postgresql_url"]
+
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 # The five seed reports the parser gold (tests/gold/*.json) was written for, named explicitly:

@@ -1,4 +1,7 @@
-"""The conversation store: what a user expects to find again after restarting the app."""
+"""The conversation store: what a user expects to find again after restarting the app.
+
+The store's suite runs against the embedded SQLite file and a real PostgreSQL server (marked
+slow: it starts the server once per session)."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 
 from assistant.config import Settings
 from assistant.errors import SessionNotFoundError, SessionStoreError
@@ -27,8 +31,9 @@ from assistant.models import (
     Shape,
     WantedShape,
 )
-from assistant.sessions import MIGRATIONS, SCHEMA_VERSION, SessionStore
+from assistant.sessions import SessionStore, database_url
 from tests.conftest import ROOT
+from tests.postgres import Backend
 
 
 def make_draft(text: str = "一是理论学习形式单一〔F1〕；二是宣传干部仅有3名〔F2〕。") -> Draft:
@@ -85,13 +90,14 @@ def make_draft(text: str = "一是理论学习形式单一〔F1〕；二是宣�
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "data" / "sessions.sqlite3"
+def store(backend: Backend) -> SessionStore:
+    return backend.open()
 
 
 @pytest.fixture
-def store(db_path: Path) -> SessionStore:
-    return SessionStore(db_path)
+def db_path(tmp_path: Path) -> Path:
+    """The SQLite file, for the tests of what only a file can do (WAL, corruption, kill -9)."""
+    return tmp_path / "data" / "sessions.sqlite3"
 
 
 def test_default_path_comes_from_settings(tmp_path: Path) -> None:
@@ -100,7 +106,7 @@ def test_default_path_comes_from_settings(tmp_path: Path) -> None:
     assert (tmp_path / "data" / "sessions.sqlite3").is_file()
 
 
-def test_everything_survives_a_restart(store: SessionStore, db_path: Path) -> None:
+def test_everything_survives_a_restart(store: SessionStore, backend: Backend) -> None:
     c = store.create_conversation("宣传部年度总结")
     store.set_facts(c.id, "理论学习以集中读文件为主\n基层专职宣传干部仅有3名")
     store.set_report_title(c.id, "2025年意识形态工作总结")
@@ -112,7 +118,7 @@ def test_everything_survives_a_restart(store: SessionStore, db_path: Path) -> No
     store.set_setting("engine", "llm")
     store.set_setting("model", "gpt-4o-mini")
 
-    reopened = SessionStore(db_path)  # a restart of the app
+    reopened = backend.open()  # a restart of the app
     [conv] = reopened.list_conversations()
     assert (conv.id, conv.title) == (c.id, "宣传部年度总结")
     assert reopened.get_facts(c.id) == "理论学习以集中读文件为主\n基层专职宣传干部仅有3名"
@@ -173,7 +179,7 @@ def test_rename_and_blank_title(store: SessionStore) -> None:
     assert store.get_conversation(c.id).title == "新对话"
 
 
-def test_delete_cascades_and_leaves_others(store: SessionStore, db_path: Path) -> None:
+def test_delete_cascades_and_leaves_others(store: SessionStore, backend: Backend) -> None:
     keep = store.create_conversation("保留")
     gone = store.create_conversation("删除")
     for c in (keep, gone):
@@ -185,7 +191,7 @@ def test_delete_cascades_and_leaves_others(store: SessionStore, db_path: Path) -
     store.delete_conversation(gone.id)
     store.delete_conversation(gone.id)  # a repeated click is harmless
 
-    reopened = SessionStore(db_path)
+    reopened = backend.open()
     assert [c.title for c in reopened.list_conversations()] == ["保留"]
     with pytest.raises(SessionNotFoundError):
         reopened.get_conversation(gone.id)
@@ -193,12 +199,9 @@ def test_delete_cascades_and_leaves_others(store: SessionStore, db_path: Path) -
         reopened.get_facts(gone.id)
     with pytest.raises(SessionNotFoundError):
         reopened.get_version(gone_version)
-    with sqlite3.connect(db_path) as raw:
-        for table in ("messages", "drafts"):
-            n = raw.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE conversation_id = ?", (gone.id,)
-            ).fetchone()[0]
-            assert n == 0, table
+    for table in ("messages", "drafts", "conversation_meta"):
+        n = backend.count(f"SELECT COUNT(*) FROM {table} WHERE conversation_id = :c", c=gone.id)
+        assert n == 0, table
     assert len(reopened.messages(keep.id)) == 1
     assert len(reopened.versions(keep.id, "problems")) == 1
     assert reopened.get_facts(keep.id) == "素材"
@@ -256,8 +259,8 @@ def test_accept_keeps_exactly_one_per_section(store: SessionStore) -> None:
         store.accept_version(9999)
 
 
-def test_crash_during_streaming_loses_only_the_answer(db_path: Path) -> None:
-    store = SessionStore(db_path)
+def test_crash_during_streaming_loses_only_the_answer(backend: Backend) -> None:
+    store = backend.open()
     c = store.create_conversation()
     store.add_message(c.id, "user", "帮我写存在问题部分")
     store.add_message(c.id, "assistant", "好的，草稿如下。")
@@ -274,7 +277,7 @@ def test_crash_during_streaming_loses_only_the_answer(db_path: Path) -> None:
     with pytest.raises(RuntimeError):
         stream_answer()
 
-    msgs = SessionStore(db_path).messages(c.id)
+    msgs = backend.open().messages(c.id)
     assert [(m.role, m.content) for m in msgs] == [
         ("user", "帮我写存在问题部分"),
         ("assistant", "好的，草稿如下。"),
@@ -323,17 +326,27 @@ def test_rerun_with_same_facts_does_not_reorder(store: SessionStore) -> None:
     assert [c.id for c in store.list_conversations()] == [a.id, b.id]
 
 
-def test_api_key_is_not_stored_without_opt_in(store: SessionStore, db_path: Path) -> None:
+def test_api_key_is_not_stored_without_opt_in(store: SessionStore, backend: Backend) -> None:
     with pytest.raises(ValueError):
         store.set_setting("openai_api_key", "sk-test-123")
     store.set_secret("openai_api_key", "sk-test-123", remember_key=False)
     assert store.get_secret("openai_api_key") is None
-    assert b"sk-test-123" not in _all_bytes(db_path)
+    assert backend.count("SELECT COUNT(*) FROM user_secrets") == 0
 
     store.set_secret("openai_api_key", "sk-test-123", remember_key=True)
-    assert SessionStore(db_path).get_secret("openai_api_key") == "sk-test-123"
+    assert backend.open().get_secret("openai_api_key") == "sk-test-123"
+    # on disk only encrypted with the server secret
+    assert backend.count("SELECT COUNT(*) FROM user_secrets WHERE value LIKE '%sk-test%'") == 0
     store.set_secret("openai_api_key", "sk-test-123", remember_key=False)  # user unticks
-    assert SessionStore(db_path).get_secret("openai_api_key") is None
+    assert backend.open().get_secret("openai_api_key") is None
+
+
+def test_remembered_key_is_not_in_the_file_in_clear(db_path: Path) -> None:
+    store = SessionStore(db_path)
+    store.set_secret("openai_api_key", "sk-test-123", remember_key=True)
+    assert store.get_secret("openai_api_key") == "sk-test-123"
+    assert b"sk-test-123" not in _all_bytes(db_path)
+    assert (db_path.parent / "secret.key").stat().st_mode & 0o777 == 0o600
 
 
 def _all_bytes(db_path: Path) -> bytes:
@@ -348,18 +361,27 @@ def test_setting_none_removes_it(store: SessionStore) -> None:
     assert store.get_setting("base_url") is None
 
 
-def test_schema_is_versioned_and_wal(store: SessionStore, db_path: Path) -> None:
-    assert store.schema_version() == SCHEMA_VERSION
+def test_schema_is_at_alembic_head_and_wal(db_path: Path) -> None:
+    from alembic.script import ScriptDirectory
+
+    from assistant.sessions import _alembic_config
+
+    store = SessionStore(db_path)
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert store.schema_version() == head
     with sqlite3.connect(db_path) as raw:
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_newer_schema_is_refused_not_overwritten(db_path: Path) -> None:
-    SessionStore(db_path)
-    with sqlite3.connect(db_path) as raw:
-        raw.execute("UPDATE schema_version SET version = ?", (SCHEMA_VERSION + 1,))
-    with pytest.raises(SessionStoreError, match="升级"):
-        SessionStore(db_path)
+def test_newer_schema_is_refused_not_overwritten(store: SessionStore, backend: Backend) -> None:
+    store.create_conversation("新版本程序写的对话")
+    engine = sa.create_engine(database_url(backend.target))
+    with engine.begin() as db:
+        db.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    engine.dispose()
+    with pytest.raises(SessionStoreError, match="数据库版本（9999）比本程序新，请升级"):
+        backend.open()
+    assert backend.count("SELECT COUNT(*) FROM conversations") == 1
 
 
 def test_corrupt_file_gives_chinese_error(db_path: Path) -> None:
@@ -407,14 +429,13 @@ def test_killed_process_mid_write_keeps_everything_committed(db_path: Path) -> N
     script = f"""
 import os
 from pathlib import Path
-from assistant.sessions import SessionStore
+from assistant.sessions import SessionStore, messages
 store = SessionStore(Path({str(db_path)!r}))
 c = store.create_conversation("被中断的对话")
 store.add_message(c.id, "user", "帮我写存在问题部分")
 with store._write() as db:  # the answer's transaction is open when the process dies
-    db.execute(
-        "INSERT INTO messages (conversation_id, role, content, kind, created)"
-        " VALUES (?, 'assistant', '写到一半', 'text', 'now')", (c.id,))
+    db.execute(messages.insert().values(conversation_id=c.id, role="assistant",
+               content="写到一半", kind="text", created="now"))
     os._exit(9)
 """
     r = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True)
@@ -429,32 +450,14 @@ with store._write() as db:  # the answer's transaction is open when the process 
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_old_database_is_migrated_with_its_data(db_path: Path) -> None:
-    """A file written by the first release (schema 1) opens, keeps its data and gains meta."""
-    db_path.parent.mkdir(parents=True)
-    with sqlite3.connect(db_path) as raw:
-        raw.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-        for sql in MIGRATIONS[0]:
-            raw.execute(sql)
-        raw.execute("INSERT INTO schema_version VALUES (1)")
-        raw.execute(
-            "INSERT INTO conversations (title, created, updated, facts) VALUES (?, ?, ?, ?)",
-            ("旧对话", "2025-01-01", "2025-01-01", "旧素材"),
-        )
-    store = SessionStore(db_path)
-    assert store.schema_version() == SCHEMA_VERSION > 1
-    [conv] = store.list_conversations()
-    assert (conv.title, store.get_facts(conv.id)) == ("旧对话", "旧素材")
-    store.set_meta(conv.id, "outline", "[]")
-    assert SessionStore(db_path).get_meta(conv.id, "outline") == "[]"
 
 
-def test_simultaneous_first_start_builds_schema_once(db_path: Path) -> None:
+def test_simultaneous_first_start_builds_schema_once(backend: Backend) -> None:
     errors: list[BaseException] = []
 
     def start() -> None:
         try:
-            SessionStore(db_path).create_conversation()
+            backend.open().create_conversation()
         except BaseException as e:  # pragma: no cover - reported below
             errors.append(e)
 
@@ -464,7 +467,7 @@ def test_simultaneous_first_start_builds_schema_once(db_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
-    assert len(SessionStore(db_path).list_conversations()) == 6
+    assert len(backend.open().list_conversations()) == 6
 
 
 def test_conversation_meta_is_deleted_with_the_conversation(store: SessionStore) -> None:

@@ -26,6 +26,7 @@ from assistant.plan import (
 from assistant.service import DraftStream
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
+from assistant.ui.audit_view import logged_export
 from assistant.ui.draft_view import DOCX_MIME, render_draft
 from assistant.ui.render import (
     escape_md,
@@ -538,7 +539,9 @@ def _export_box(ctx: Ctx, cid: int) -> None:
         c1, c2 = st.columns(2)
         c1.download_button(
             "下载全文 Word（.docx）",
-            data=lambda: report_file(ctx, cid, title, keep, "docx"),
+            data=logged_export(
+                ctx, cid, f"《{name}》全文", "docx", lambda: report_file(ctx, cid, title, keep, "docx")
+            ),
             file_name=file_name(name, "docx"),
             mime=DOCX_MIME,
             key=f"dl_all_docx_{cid}",
@@ -546,7 +549,9 @@ def _export_box(ctx: Ctx, cid: int) -> None:
         )
         c2.download_button(
             "下载全文 Markdown（.md）",
-            data=lambda: report_file(ctx, cid, title, keep, "md"),
+            data=logged_export(
+                ctx, cid, f"《{name}》全文", "md", lambda: report_file(ctx, cid, title, keep, "md")
+            ),
             file_name=file_name(name, "md"),
             mime="text/markdown",
             key=f"dl_all_md_{cid}",

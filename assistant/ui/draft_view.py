@@ -10,6 +10,7 @@ import streamlit as st
 
 from assistant.models import Draft
 from assistant.sessions import DraftVersion
+from assistant.ui.audit_view import logged_export
 from assistant.ui.render import (
     ENGINE_LABELS,
     diff_text,
@@ -222,7 +223,10 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
     c1, c2 = st.columns(2)
     c1.download_button(
         "下载本节 Word",
-        data=lambda: section_file(version.draft, title, "docx"),
+        data=logged_export(
+            ctx, version.conversation_id, f"{title} 第{version.version}版", "docx",
+            lambda: section_file(version.draft, title, "docx"),
+        ),
         file_name=file_name(f"{title}_第{version.version}版", "docx"),
         mime=DOCX_MIME,
         key=f"dl_docx_{version.id}",
@@ -230,7 +234,10 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
     )
     c2.download_button(
         "下载本节 Markdown",
-        data=lambda: section_file(version.draft, title, "md"),
+        data=logged_export(
+            ctx, version.conversation_id, f"{title} 第{version.version}版", "md",
+            lambda: section_file(version.draft, title, "md"),
+        ),
         file_name=file_name(f"{title}_第{version.version}版", "md"),
         mime="text/markdown",
         key=f"dl_md_{version.id}",

@@ -9,13 +9,15 @@ import streamlit as st
 from assistant.errors import AssistantError
 from assistant.sessions import DEFAULT_TITLE
 from assistant.ui import state
+from assistant.ui.auth import LOCAL_MODE_LABEL, can_edit_library
 from assistant.ui.render import escape_md, outline_markdown
 from assistant.ui.state import ENGINE_CHOICES, SECRET_KEY, Ctx
 from assistant.ui.uploads import FileProgress, ingest_uploads
 
 
 def current_conversation(ctx: Ctx) -> int:
-    """The open conversation: the one chosen in this session, else the most recent one."""
+    """The open conversation: the one chosen in this session, else this user's most recent
+    one, else a new one (the store lists only the current user's conversations)."""
     cid = st.session_state.get("cid")
     convs = ctx.store.list_conversations()
     if cid is not None and any(c.id == cid for c in convs):
@@ -28,10 +30,14 @@ def current_conversation(ctx: Ctx) -> int:
 def render_sidebar(ctx: Ctx, cid: int) -> None:
     with st.sidebar:
         st.markdown("### 公文报告起草助手")
+        if ctx.user.is_local:
+            st.caption(f"{LOCAL_MODE_LABEL}（未配置登录，所有数据保存在本机）")
+        else:
+            st.caption(f"已登录：{escape_md(ctx.user.name)}")
         # on_change="rerun" tells us which tab is open, so the library (which loads the index)
         # is only built when someone looks at it: the first page comes up without it.
-        tab_conv, tab_lib, tab_set = st.tabs(
-            ["对话", "范文库", "设置"], key="side_tab", on_change="rerun"
+        tab_conv, tab_lib, tab_set, tab_log = st.tabs(
+            ["对话", "范文库", "设置", "记录"], key="side_tab", on_change="rerun"
         )
         with tab_conv:
             _conversations(ctx, cid)
@@ -40,6 +46,11 @@ def render_sidebar(ctx: Ctx, cid: int) -> None:
                 _library(ctx)
         with tab_set:
             _settings(ctx)
+        if tab_log.open is not False:
+            with tab_log:
+                from assistant.ui.audit_view import render_audit
+
+                render_audit(ctx)
 
 
 # ---- conversations -----------------------------------------------------------------------
@@ -88,6 +99,7 @@ def _conversations(ctx: Ctx, cid: int) -> None:
 
 def _library(ctx: Ctx) -> None:
     reports = state.reports(ctx)
+    editor = can_edit_library(ctx.user, ctx.settings)
     st.caption(f"共 {len(reports)} 篇范文。列提纲时可以说“按第1篇范文的结构列个提纲”。")
     for i, rep in enumerate(reports, 1):
         label = f"{i}. {rep.title}"
@@ -100,16 +112,20 @@ def _library(ctx: Ctx) -> None:
                 tree = []
             if tree:
                 st.markdown(outline_markdown(tree))
-            if st.button("删除此范文", key=f"del_rep_{rep.id}"):
+            if editor and st.button("删除此范文", key=f"del_rep_{rep.id}"):
                 try:
                     ctx.assistant.remove_report(rep.id)
                 except AssistantError as exc:
                     st.error(str(exc))
                 else:
+                    ctx.store.record_library("delete", f"《{rep.title}》", Path(rep.source).name)
                     _drop_uploaded_file(ctx, rep.source)
                     state.library_changed()
                     st.session_state["upload_results"] = []
                     st.rerun()
+    if not editor:
+        st.caption("范文库由大家共用：只有范文库编辑或管理员可以上传、删除范文。")
+        return
     st.markdown("**上传范文**")
     _uploads(ctx)
 
@@ -152,6 +168,9 @@ def _uploads(ctx: Ctx) -> None:
         return update
 
     outcomes = ingest_uploads(ctx.assistant, list(files), ctx.upload_dir, progress_for)
+    for outcome in outcomes:
+        if outcome.ok:
+            ctx.store.record_library("upload", outcome.name, "、".join(outcome.report_ids))
     st.session_state["upload_results"] = outcomes
     st.session_state["uploader_n"] = n + 1  # a fresh, empty uploader
     state.library_changed()

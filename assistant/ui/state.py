@@ -18,6 +18,7 @@ from assistant.config import Settings
 from assistant.models import Fact, IndexResult, ReportInfo, Role, WantedShape
 from assistant.service import Assistant, DraftStream, Progress
 from assistant.sessions import SessionStore
+from assistant.ui.auth import LOCAL_USER, User, current_user, is_admin
 
 T = TypeVar("T")
 
@@ -122,17 +123,20 @@ def _assistant(data_dir: str, knowledge_dir: str, _settings: Settings) -> OwnedA
 
 
 @st.cache_resource(show_spinner=False)
-def _store(path: str) -> SessionStore:
-    return SessionStore(Path(path))
+def _store(where: str, _settings: Settings) -> SessionStore:
+    # Keyed by the database (file path or URL); one engine per process, shared by all users.
+    return SessionStore.from_settings(_settings)
 
 
 @dataclass
 class Ctx:
-    """What every UI component needs: the service, the store, the base settings."""
+    """What every UI component needs: the service, the store bound to the current user (it
+    reaches that user's rows only), the base settings and the user."""
 
     assistant: OwnedAssistant
     store: SessionStore
     settings: Settings
+    user: User = LOCAL_USER
 
     @property
     def upload_dir(self) -> Path:
@@ -142,8 +146,10 @@ class Ctx:
 def get_ctx() -> Ctx:
     settings = Settings()
     assistant = _assistant(str(settings.data_dir.resolve()), str(settings.knowledge_dir), settings)
-    store = _store(str(settings.sessions_path.resolve()))
-    return Ctx(assistant, store, assistant.settings)
+    where = settings.database_url or str(settings.sessions_path.resolve())
+    user = current_user(settings)
+    store = _store(where, settings).for_user(user.id, user.name, admin=is_admin(user, settings))
+    return Ctx(assistant, store, assistant.settings, user)
 
 
 # ---- per-session caches (invalidated when this session changes the library) ---------------
