@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -63,8 +64,28 @@ def _progress(done: int, total: int, name: str) -> None:
     print(f"[{done}/{total}] {name}", file=sys.stderr)
 
 
+def _record_library(app: Assistant, action: str, targets: list[str], detail: str = "") -> None:
+    """Log a 范文库 change made from the command line, as the machine's user (the app logs the
+    signed-in user). A log that cannot be written warns; the change itself stands."""
+    if not targets:
+        return
+    import pwd
+
+    from assistant.sessions import SessionStore
+
+    who = pwd.getpwuid(os.getuid()).pw_name
+    try:
+        store = SessionStore.from_settings(app.settings).for_user(f"cli:{who}", f"命令行（{who}）")
+        for target in targets:
+            store.record_library(action, target, detail)
+    except AssistantError as exc:
+        print(f"（未能写入操作记录：{exc}）", file=sys.stderr)
+
+
 def _cmd_index(args: argparse.Namespace, app: Assistant) -> int:
     result = app.build_index(args.paths or None, prune=args.prune, progress=_progress)
+    _record_library(app, "upload", result.added + result.updated, "assistant index")
+    _record_library(app, "delete", result.removed, "assistant index --prune")
     if args.json:
         _print_json(result.to_dict())
     else:
@@ -81,6 +102,7 @@ def _cmd_index(args: argparse.Namespace, app: Assistant) -> int:
 
 def _cmd_remove(args: argparse.Namespace, app: Assistant) -> int:
     app.remove_report(args.report)
+    _record_library(app, "delete", [args.report], "assistant remove")
     print(f"已从范文库删除“{args.report}”。")
     return 0
 

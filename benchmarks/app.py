@@ -128,7 +128,7 @@ def run() -> None:
         # The shipped corpus indexed beforehand, as after the app's first start.
         settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge")
         Assistant(settings).build_index()
-        SessionStore(settings.sessions_path).set_setting(SEEDED_KEY, "1")
+        SessionStore(settings.sessions_path).set_app_setting(SEEDED_KEY, "1")
         hello = work / "hello.py"
         hello.write_text(HELLO, encoding="utf-8")
         env = app_env(data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -275,3 +276,20 @@ def test_user_from_claims(claims: dict[str, str], expected: User | type[Exceptio
     else:
         with pytest.raises(expected):
             user_from_claims(claims, Settings())
+
+
+def test_library_changes_from_the_command_line_are_logged(seeds: list[Path]) -> None:
+    import pwd
+
+    from assistant.cli import main
+
+    assert main(["index", str(seeds[0])]) == 0
+    admin = SessionStore.from_settings(Settings())  # the local user administers
+    [upload] = admin.audit_log("library")
+    who = pwd.getpwuid(os.getuid()).pw_name
+    assert (upload.action, upload.actor, upload.actor_name) == ("upload", f"cli:{who}", f"命令行（{who}）")
+    assert main(["remove", upload.target]) == 0
+    assert [(e.action, e.target) for e in admin.audit_log("library")] == [
+        ("delete", upload.target),
+        ("upload", upload.target),
+    ]

@@ -6,9 +6,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import context
 
-config = context.config
-connection = config.attributes.get("connection")
-
 
 def _run(conn: sa.Connection) -> None:
     # render_as_batch: SQLite alters tables by copying them; PostgreSQL alters in place.
@@ -17,9 +14,12 @@ def _run(conn: sa.Connection) -> None:
         context.run_migrations()
 
 
-if connection is not None:
-    _run(connection)
-else:
+def main() -> None:
+    config = context.config
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url"
     )
@@ -30,3 +30,9 @@ else:
     engine = sa.create_engine(database_url(url))
     with engine.begin() as conn:
         _run(conn)
+
+
+# Alembic executes this file as a script; imported as a module of the package (tools walking
+# assistant/, e.g. the architecture test) it does nothing.
+if __name__ != "assistant.migrations.env":
+    main()
