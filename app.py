@@ -21,6 +21,7 @@ if str(Path(__file__).resolve().parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 CHAT_PLACEHOLDER = "输入要求，例如：帮我写存在问题部分"
+MAIN_TABS = ["对话", "审稿台"]
 
 
 def main() -> None:
@@ -37,6 +38,7 @@ def main() -> None:
     from assistant.errors import AssistantError
     from assistant.ui import state
     from assistant.ui.chat import render_main
+    from assistant.ui.desk import render_desk
     from assistant.ui.render import PAGE_CSS
     from assistant.ui.sidebar import current_conversation, render_sidebar
 
@@ -45,8 +47,17 @@ def main() -> None:
         ctx = state.get_ctx()
         ensure_corpus(ctx)
         cid = current_conversation(ctx)
+        if prompt:  # a chat request is answered in the chat, whichever tab was open
+            st.session_state["main_tab"] = MAIN_TABS[0]
+        # Only the open tab runs (on_change="rerun"): the desk costs nothing while chatting.
+        tab_chat, tab_desk = st.tabs(MAIN_TABS, key="main_tab", on_change="rerun")
         # Main area first: the chat is usable before the sidebar loads the library.
-        render_main(ctx, cid, prompt)
+        if tab_chat.open is not False:
+            with tab_chat:
+                render_main(ctx, cid, prompt)
+        if tab_desk.open:
+            with tab_desk:
+                render_desk(ctx, cid)
         render_sidebar(ctx, cid)
         # After the first page is on screen, not competing with it.
         ctx.assistant.warm_up()

@@ -176,3 +176,10 @@ class RevisionNotUnderstoodError(AssistantError):
 class EvalCorpusError(AssistantError):
     def __init__(self, where: str) -> None:
         super().__init__(f"评测需要至少两篇范文，但在“{where}”中没有找到足够的 .txt/.md/.docx/.pdf 文件。")
+
+
+class EmptyDraftError(AssistantError):
+    """The editor's desk or an in-app edit got no text to check or save."""
+
+    def __init__(self, message: str = "没有要审核的文字：请把稿子粘贴到“待审稿件”框里，或上传 .txt/.docx 文件。") -> None:
+        super().__init__(message)

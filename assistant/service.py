@@ -7,6 +7,7 @@ offline drafter; every stage below it is a plain function or a small class over 
 from __future__ import annotations
 
 import re
+import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, NoFactsError, UnknownRoleError
+from assistant.errors import AssistantError, EmptyDraftError, NoFactsError, UnknownRoleError
 from assistant.models import (
     Draft,
     Exemplar,
@@ -32,6 +33,11 @@ if TYPE_CHECKING:
 
 Progress = Callable[[int, int, str], None]
 
+# Draft.engine of texts the assistant did not write: pasted or uploaded on the editor's desk,
+# and a draft the user edited in the app.
+PASTED_ENGINE = "pasted"
+EDITED_ENGINE = "edited"
+
 
 def parse_role(value: str | Role) -> Role:
     """Role from its key ("problems") or its Chinese label ("存在问题")."""
@@ -48,6 +54,32 @@ def parse_role(value: str | Role) -> Role:
         if key and (key == label or key in label.split("/")):
             return role
     raise UnknownRoleError(value)
+
+
+def guess_role(text: str) -> Role:
+    """The role a pasted draft most likely plays, for the desk's default (the user can change it).
+
+    Its headings decide when they agree ("二、存在的主要问题"); a text with headings of several
+    roles is a whole report (其他: the checker then reads each part's role from its heading);
+    a text without a telling heading goes by its words (不够/有待 -> problems, 将/要 -> plans…).
+    """
+    from assistant.corpus import parse_text
+    from assistant.corpus.roles import body_evidence
+
+    try:
+        sections = parse_text(text).sections
+    except AssistantError:  # e.g. a classified marking: no structure, the words still count
+        sections = []
+    headed = {s.role for s in sections if s.level >= 1 and s.heading and s.role is not Role.OTHER}
+    if len(headed) == 1:
+        return headed.pop()
+    if len(headed) > 1:
+        return Role.OTHER
+    return body_evidence(text).lean() or Role.OTHER
+
+
+def _normalise_text(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
 @dataclass
@@ -195,6 +227,46 @@ class Assistant:
         from assistant.review.grounding import check
 
         return check(draft, list(facts), list(exemplars))
+
+    # ---- the editor's desk: texts written elsewhere, and edits made in the app -------------
+    @staticmethod
+    def read_document(name: str, data: bytes, max_bytes: int = 20 * 1024 * 1024) -> str:
+        """The text of an uploaded draft or facts file (.txt/.md/.docx/.pdf), read by the corpus
+        loader so a bad file gets the same typed Chinese error as a bad sample."""
+        from assistant.corpus.load import load_document
+
+        base = Path(name.replace("\\", "/")).name.strip() or "upload.txt"
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / base
+            path.write_bytes(data)
+            text, _ = load_document(path, max_bytes)
+        return text
+
+    @staticmethod
+    def check_text(
+        text: str,
+        facts: Sequence[Fact],
+        role: str | Role | None = None,
+        exemplars: Sequence[Exemplar] = (),
+    ) -> Draft:
+        """A draft written elsewhere, reviewed against its facts, as a Draft the UI shows like
+        one of its own (engine "pasted"). Without facts the verdict is "unverified", never pass."""
+        body = _normalise_text(text)
+        if not body:
+            raise EmptyDraftError()
+        role_ = parse_role(role) if role is not None else guess_role(body)
+        review = Assistant.check(body, list(facts), list(exemplars))
+        return Draft(role_, body, PASTED_ENGINE, list(exemplars), list(facts), review)
+
+    @staticmethod
+    def edit_draft(draft: Draft, text: str) -> Draft:
+        """The user's own edit of a draft, checked again at once against the same facts and
+        exemplars (engine "edited")."""
+        body = _normalise_text(text)
+        if not body:
+            raise EmptyDraftError("修改后的文字为空，没有保存。")
+        review = Assistant.check(body, draft.facts, draft.exemplars)
+        return Draft(draft.role, body, EDITED_ENGINE, draft.exemplars, draft.facts, review)
 
     # ---- drafting -----------------------------------------------------------------
     def _engine(self, engine: str | None) -> str:

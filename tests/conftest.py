@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.postgres import backend, postgresql_server, postgresql_url
+
+if TYPE_CHECKING:
+    from streamlit.testing.v1 import AppTest
 
 # Fixtures for every test module: a real PostgreSQL server, and `backend` (the store's database,
 # SQLite and PostgreSQL in turn).
@@ -42,6 +47,20 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("ANONYMIZED_TELEMETRY", "False")
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def app() -> Iterator[AppTest]:
+    """The Streamlit app after its first run (the shipped corpus indexed), fresh caches."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    st.cache_resource.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    yield at
+    st.cache_resource.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ plus the pure helpers that build the draft's HTML."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -142,18 +141,6 @@ def test_upload_bad_file_reports_error_and_indexes_the_rest(tmp_path: Path) -> N
 
 
 # ---- the app ----------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def app() -> Iterator[AppTest]:
-    import streamlit as st
-
-    st.cache_resource.clear()
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    assert not at.exception, at.exception
-    yield at
-    st.cache_resource.clear()
 
 
 def _texts(at: AppTest) -> str:

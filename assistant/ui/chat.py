@@ -30,6 +30,7 @@ from assistant.ui.audit_view import logged_export
 from assistant.ui.draft_view import DOCX_MIME, render_draft
 from assistant.ui.render import (
     escape_md,
+    export_warning,
     file_name,
     flag_lines,
     role_label,
@@ -489,11 +490,18 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
 # ---- export ------------------------------------------------------------------------------------------
 
 
+def report_keys(ctx: Ctx, cid: int) -> list[str]:
+    """The sections of the report: texts checked on the editor's desk are not part of it."""
+    from assistant.ui.desk import is_desk_key
+
+    return [k for k in ctx.store.section_keys(cid) if not is_desk_key(k)]
+
+
 def assembled_sections(ctx: Ctx, cid: int) -> list[ExportSection]:
     """Each drafted section once (accepted version, else the newest), in the outline's order."""
     from assistant.export import ExportSection
 
-    keys = assembly_order(load_plan(ctx, cid), ctx.store.section_keys(cid))
+    keys = assembly_order(load_plan(ctx, cid), report_keys(ctx, cid))
     out: list[ExportSection] = []
     for key in keys:
         version = ctx.store.current_version(cid, key)
@@ -523,7 +531,7 @@ def _save_title(ctx: Ctx, cid: int) -> None:
 
 
 def _export_box(ctx: Ctx, cid: int) -> None:
-    keys = ctx.store.section_keys(cid)
+    keys = report_keys(ctx, cid)
     if not keys:
         return
     with st.expander(f"导出全文（已起草 {len(keys)} 个部分）"):
@@ -534,6 +542,10 @@ def _export_box(ctx: Ctx, cid: int) -> None:
                       placeholder="例如：2025年意识形态工作情况报告")  # fmt: skip
         keep = st.checkbox("保留素材引用标注〔F1〕", key=f"keep_cite_{cid}")
         st.caption("每个部分取“已采用”的版本，没有采用的取最新版本。")
+        current = (ctx.store.current_version(cid, k) for k in keys)
+        warning = export_warning(v.draft.review for v in current if v is not None)
+        if warning:
+            st.warning(warning)
         title = st.session_state.get(tkey) or ""
         name = title or "工作报告"
         c1, c2 = st.columns(2)

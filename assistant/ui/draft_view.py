@@ -8,13 +8,16 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from assistant.errors import AssistantError
 from assistant.models import Draft
+from assistant.service import PASTED_ENGINE, Assistant
 from assistant.sessions import DraftVersion
 from assistant.ui.audit_view import logged_export
 from assistant.ui.render import (
     ENGINE_LABELS,
     diff_text,
     escape_md,
+    export_warning,
     facts_markdown,
     file_name,
     flag_label,
@@ -54,7 +57,12 @@ def section_file(draft: Draft, title: str, kind: str) -> bytes | str:
     return to_docx(title, sections) if kind == "docx" else to_markdown(title, sections)
 
 
-def render_draft(ctx: Ctx, version: DraftVersion) -> None:
+EDIT_INSTRUCTION = "手动修改"
+
+
+def render_draft(ctx: Ctx, version: DraftVersion, in_chat: bool = True) -> None:
+    """``in_chat``: a saved edit is also posted to the conversation as a new message (the
+    editor's desk shows the newest version of its text instead)."""
     d = version.draft
     left, right = st.columns([3, 2], gap="medium")
     with left:
@@ -71,8 +79,12 @@ def render_draft(ctx: Ctx, version: DraftVersion) -> None:
             st.caption(f"修改要求：{version.instruction}")
         if d.notice:
             st.warning(d.notice)
+        if d.review.verdict == "unverified":
+            # Say why beside the badge: a text that was not checked must not look checked.
+            st.info("未能审核：" + ("".join(d.review.notes) or "请人工核对。"))
         st.markdown(highlight_html(d.text, d.review.flags), unsafe_allow_html=True)
         _flag_list(d)
+        _editor(ctx, version, in_chat)
     with right:
         t_ex, t_facts, t_review, t_cmp, t_ver = st.tabs(["范文", "素材", "审核", "对照", "版本"])
         with t_ex:
@@ -87,6 +99,49 @@ def render_draft(ctx: Ctx, version: DraftVersion) -> None:
             _versions(ctx, version)
 
 
+def _save_edit(ctx: Ctx, version: DraftVersion, in_chat: bool) -> None:
+    """Save the edited text as a new version of the section, checked again at once."""
+    text = st.session_state.get(f"edit_{version.id}", "")
+    notice_key = f"edit_notice_{version.id}"
+    if text.strip() == version.draft.text.strip():
+        st.session_state[notice_key] = ("info", "内容没有变化，没有生成新版本。")
+        return
+    try:
+        edited = Assistant.edit_draft(version.draft, text)
+        saved = ctx.store.save_draft(
+            version.conversation_id, version.section_key, edited, instruction=EDIT_INSTRUCTION
+        )
+        if in_chat:
+            ctx.store.add_message(
+                version.conversation_id, "assistant", edited.text, kind="draft",
+                draft_version_id=saved.id,
+            )  # fmt: skip
+    except AssistantError as exc:
+        st.session_state[notice_key] = ("error", str(exc))
+
+
+def _editor(ctx: Ctx, version: DraftVersion, in_chat: bool) -> None:
+    """Edit the text in place; 保存 makes a new version and re-runs the check."""
+    notice = st.session_state.pop(f"edit_notice_{version.id}", None)
+    with st.expander("修改文字", expanded=notice is not None):
+        st.text_area(
+            "直接在这里修改，保存后生成新版本并重新审核",
+            value=version.draft.text,
+            key=f"edit_{version.id}",
+            height=min(120 + len(version.draft.text) // 3, 480),
+        )
+        st.button(
+            "保存",
+            key=f"save_{version.id}",
+            type="primary",
+            on_click=_save_edit,
+            args=(ctx, version, in_chat),
+        )
+        if notice is not None:
+            kind, message = notice
+            (st.error if kind == "error" else st.info)(message)
+
+
 def _flag_list(d: Draft) -> None:
     flags = d.review.flags
     if not flags:
@@ -96,6 +151,9 @@ def _flag_list(d: Draft) -> None:
 
 
 def _exemplars(d: Draft) -> None:
+    if not d.exemplars and d.engine == PASTED_ENGINE:
+        st.info("这篇稿子不是在这里起草的，没有参照范文。")
+        return
     if not d.exemplars:
         st.info("没有检索到可参照的范文段落。")
         return
@@ -189,7 +247,7 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
     by_no = {v.version: v for v in all_versions}
     lines = []
     for v in all_versions:
-        what = v.instruction or "起草"
+        what = v.instruction or ("原稿（粘贴或上传）" if v.draft.engine == PASTED_ENGINE else "起草")
         flags = "，".join(
             x
             for x in (
@@ -220,6 +278,9 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
         diff = diff_text(by_no[a].draft.text, by_no[b].draft.text, f"第{a}版", f"第{b}版")
         st.code(diff or "两个版本内容相同。", language="diff", wrap_lines=True)
     title = role_label(version.draft.role)
+    warning = export_warning([version.draft.review])
+    if warning:
+        st.warning(warning)
     c1, c2 = st.columns(2)
     c1.download_button(
         "下载本节 Word",

@@ -40,7 +40,12 @@ VERDICT_SHORT: dict[str, str] = {
     "flagged": ":orange-badge[有待核实之处]",
     "unverified": ":gray-badge[未能审核]",
 }
-ENGINE_LABELS: dict[str, str] = {"offline": "离线起草", "llm": "大模型起草"}
+ENGINE_LABELS: dict[str, str] = {
+    "offline": "离线起草",
+    "llm": "大模型起草",
+    "pasted": "外来稿件",
+    "edited": "人工修改",
+}
 
 
 def gaps_only(review: Review) -> bool:
@@ -74,6 +79,31 @@ def verdict_long(review: Review) -> str:
         return f"未发现与素材不符之处；素材{ids}没有写进草稿。"
     label = VERDICT_LABELS.get(review.verdict, review.verdict)
     return f"{label}（{len(review.flags)} 处）" if review.verdict == "flagged" else label
+
+
+def export_warning(reviews: Iterable[Review]) -> str | None:
+    """What an export still holds, said before the download: 【待补充】/placeholder slots,
+    flags not yet resolved, and parts that could not be checked at all."""
+    gaps = unresolved = unchecked = 0
+    for r in reviews:
+        if r.verdict == "unverified":
+            unchecked += 1
+        for f in r.flags:
+            if f.kind == "placeholder_left":
+                gaps += 1
+            else:
+                unresolved += 1
+    parts = []
+    if gaps:
+        parts.append(f"{gaps} 处待补充")
+    if unresolved:
+        parts.append(f"{unresolved} 处待核实")
+    if unchecked:
+        parts.append(f"{unchecked} 个部分未能审核")
+    if not parts:
+        return None
+    return f"还有 {'、'.join(parts)}，导出前请补齐、核实（高亮处可查看原因）。"
+
 
 _CITATION = re.compile(r"[〔\[【]F\d+(?:[、,，\s]*F?\d+)*[〕\]】]")
 _HEADING_LINE = re.compile(
