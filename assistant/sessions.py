@@ -32,7 +32,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import QueuePool
 
 from assistant.errors import AccessDeniedError, SessionNotFoundError, SessionStoreError
 from assistant.models import Draft
@@ -266,10 +266,14 @@ class _Shared:
         # SQLAlchemy's wrapping when they happen in connect events).
         self.errors: tuple[type[BaseException], ...] = (sa.exc.SQLAlchemyError, sqlite3.Error)
         if self.sqlite:
-            # One short connection per call (as the store always did): no pool to share between
-            # Streamlit's rerun threads, no file handle kept open.
+            # A small pool of connections (any thread may use a pooled one: each is used by one
+            # call at a time), so a call does not pay for opening the file and its pragmas.
             self.engine: Engine = sa.create_engine(
-                self.url, poolclass=NullPool, connect_args={"timeout": timeout}
+                self.url,
+                poolclass=QueuePool,
+                pool_size=4,
+                max_overflow=16,
+                connect_args={"timeout": timeout, "check_same_thread": False},
             )
             event.listen(self.engine, "connect", _sqlite_connect)
             event.listen(self.engine, "begin", _sqlite_begin)
@@ -424,6 +428,8 @@ class SessionStore:
                 raw = self._db.engine.raw_connection()
                 try:
                     raw.cursor().execute("VACUUM")
+                    # ... and the WAL's copy of the rewritten pages into it, now.
+                    raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 finally:
                     raw.close()
         except SessionStoreError:
@@ -935,19 +941,24 @@ class SessionStore:
 AUDIT_CSV_HEADER = ("时间", "用户", "用户名", "范围", "动作", "对象", "说明", "对话")
 
 
+def csv_cell(value: object) -> str:
+    """A cell that a spreadsheet shows as text: user-chosen titles starting with = + - @ (or a
+    tab/CR) would otherwise run as formulas when an admin opens the log (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def audit_csv(entries: list[AuditEntry]) -> bytes:
     """The log as CSV (UTF-8 with BOM, so Excel opens the Chinese text correctly)."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(AUDIT_CSV_HEADER)
     for e in entries:
-        writer.writerow(
-            (
-                e.at, e.actor, e.actor_name, AUDIT_SCOPES.get(e.scope, e.scope),
-                AUDIT_ACTIONS.get(e.action, e.action), e.target, e.detail,
-                "" if e.conversation_id is None else e.conversation_id,
-            )
-        )
+        row = (
+            e.at, e.actor, e.actor_name, AUDIT_SCOPES.get(e.scope, e.scope),
+            AUDIT_ACTIONS.get(e.action, e.action), e.target, e.detail, e.conversation_id,
+        )  # fmt: skip
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue().encode("utf-8-sig")
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import AccessDeniedError, SessionNotFoundError
-from assistant.sessions import LOCAL_USER_ID, SessionStore, audit_csv
+from assistant.sessions import LOCAL_USER_ID, SessionStore, audit_csv, csv_cell
 from assistant.ui.auth import (
     ADMIN,
     EDITOR,
@@ -161,6 +161,35 @@ def test_audit_csv_opens_with_chinese_columns(two: tuple[SessionStore, SessionSt
     assert rows[0] == ["时间", "用户", "用户名", "范围", "动作", "对象", "说明", "对话"]
     assert rows[1][1:7] == [ALICE, "张三", "工作区", "导出", "《甲单位年度总结》全文", "md"]
     assert rows[2][4] == "起草" and rows[1][7] == str(cid)
+
+
+@pytest.mark.parametrize(
+    ("value", "cell"),
+    [
+        ("《2025年总结》", "《2025年总结》"),
+        ('=HYPERLINK("http://x","点我")', '\'=HYPERLINK("http://x","点我")'),
+        ("+1", "'+1"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("a=b", "a=b"),
+        (None, ""),
+        (12, "12"),
+    ],
+)
+def test_csv_cells_never_run_as_formulas(value: object, cell: str) -> None:
+    assert csv_cell(value) == cell
+
+
+def test_conversation_title_in_the_csv_is_text(two: tuple[SessionStore, SessionStore]) -> None:
+    alice, _ = two
+    c = alice.create_conversation("临时")
+    alice.rename_conversation(c.id, "=1+1")
+    rows = list(csv.reader(io.StringIO(audit_csv(alice.audit_log()).decode("utf-8-sig"))))
+    assert rows[1][4:6] == ["重命名", "《=1+1》"]
+    alice.delete_conversation(c.id)
+    alice.record("export", "=cmd|' /C calc'!A0", "docx")
+    rows = list(csv.reader(io.StringIO(audit_csv(alice.audit_log()).decode("utf-8-sig"))))
+    assert rows[1][5] == "'=cmd|' /C calc'!A0"
 
 
 @pytest.mark.parametrize("action", ["", "drop_table", "查看"])

@@ -214,12 +214,12 @@ def _settings(ctx: Ctx) -> None:
             placeholder="已保存（不显示）" if stored else "只保存在本次会话的内存中",
         )
         remember = st.checkbox(
-            "记住密钥（写入本机数据文件夹）", value=bool(stored), key="ui_remember"
+            "记住密钥（加密保存，只供您本人使用）", value=bool(stored), key="ui_remember"
         )
         typed = (st.session_state.get("ui_key") or "").strip()
         if remember and typed and typed != stored:
             ctx.store.set_secret(SECRET_KEY, typed, remember_key=True)
-            st.caption("密钥已保存在本机。")
+            st.caption("密钥已加密保存。")
         elif not remember and stored:
             ctx.store.forget_secret(SECRET_KEY)
             st.caption("已删除保存的密钥。")
