@@ -222,7 +222,10 @@ _STEER = re.compile(
     r"(?:请|要|多|少|再)?(?:重点|突出|侧重|注意|要求|字数|控制|不超过|写[得成]|语气|风格|参照|按照?|用|"
     r"加一点|加点|补充一点|删)"
 )
-_CHECK = re.compile(r"核对|核查|校对|检查一下|审核|审一下|对一下|是否一致|有没有错|对不对")
+_CHECK = re.compile(
+    r"核对|核查|校对|检查一下|审核|审一下|对一下|是否一致|有没有错|对不对|审查|审校|把关|"
+    r"检查(?=这|那|下|以下|如下|上面|以上|全文|一遍|稿|文字)|有没有问题|有无错误|是否准确|是否属实"
+)
 
 
 def _is_request_head(head: str) -> bool:
@@ -313,13 +316,67 @@ def _fact_choice(raw: str) -> tuple[list[str] | None, list[str], list[str]] | No
     return None
 
 
+# ---- a text pasted to be checked -------------------------------------------------------------------
+# A request to check asks someone ("帮我核对…", "请审核以下内容", "这段写得对不对"); "完成审核12件"
+# in a list of facts does not.
+_CHECK_ASK = re.compile(r"帮|请|麻烦|一下|这|那|以上|上面|下面|以下|如下|是否|有没有|对不对|有无|吗|[？?]")
+# Inside the pasted part: where the facts begin ("素材：…") and a label before the draft ("原文：").
+_CHECK_FACTS_LABEL = re.compile(
+    r"(?:^|\n)[ \t]*[【\[]?(?:所?依据的|参考|相关|原始)?(?:素材|事实|材料|情况)(?:如下)?[】\]]?[ \t]*[：:](?!//)\s*"
+)
+_CHECK_DRAFT_LABEL = re.compile(
+    r"^[ \t]*[【\[]?(?:稿子|稿件|原稿|原文|文稿|草稿|正文|全文|内容)(?:如下)?[】\]]?[ \t]*[：:](?!//)\s*"
+)
+
+
+def _asks_to_check(clause: str) -> bool:
+    c = clause.strip(" \t\n。！!？?；;，,：:")
+    m = _CHECK.search(c)
+    return bool(c) and len(c) <= 60 and m is not None and m.start() <= 16 and bool(_CHECK_ASK.search(c))
+
+
+def check_request(text: str) -> Intent | None:
+    """ "帮我核对这段稿子：<稿子>[素材：<素材>]" or "<稿子>……帮我检查一下": a check of the pasted
+    text (its facts, when labelled, in ``facts_text``), whatever words the text holds (citations
+    〔F1〕 in it are not a choice of facts, its 问题/打算 not a request to draft). None when the
+    message carries no text besides the request."""
+    raw = text.strip()
+    bounds = [m.start() for m in _BOUNDARY.finditer(raw)]
+    first = next((b for b in bounds if raw[:b].strip(" \t\n。！!？?；;，,：:")), None)
+    if first is not None and _asks_to_check(raw[:first]):
+        body = raw[first + 1 :]
+    else:
+        last = next((b for b in reversed(bounds) if raw[b + 1 :].strip(" \t\n。！!？?；;，,")), None)
+        if last is None or len(raw) - last > 32 or not _asks_to_check(raw[last + 1 :]):
+            return None
+        body = raw[:last]
+    body = body.strip(" \t\n，,：:")
+    facts: str | None = None
+    label = _CHECK_FACTS_LABEL.search(body)
+    if label is not None:
+        before, after = body[: label.start()], body[label.end() :]
+        # "素材：…\n稿子：…" puts the facts first
+        draft_label = re.search(_CHECK_DRAFT_LABEL.pattern.replace("^", "(?:^|\\n)", 1), after)
+        if not before.strip() and draft_label is not None:
+            before, after = after[draft_label.end() :], after[: draft_label.start()]
+        body, facts = before, after.strip() or None
+    body = _CHECK_DRAFT_LABEL.sub("", body, count=1).strip()
+    if not body:
+        return None
+    return Intent("check", raw, draft_text=body, facts_text=facts)
+
+
 def parse_request(text: str) -> Intent:
     """Map one chat message to an Intent; unknown requests carry a suggestion of what works.
 
     Facts typed with the request are returned in ``facts_text``: with a request to draft the
-    intent is that request; alone ("补充一条：…") it is ``add_facts``.
+    intent is that request; alone ("补充一条：…") it is ``add_facts``. A text pasted to be
+    checked is ``check`` with the text in ``draft_text`` (never a request to draft).
     """
     raw = text.strip()
+    checked = check_request(raw)
+    if checked is not None:
+        return checked
     request, facts_text = split_request(raw)
     if facts_text is None:
         return _parse_plain(raw)
@@ -355,7 +412,7 @@ def _parse_plain(raw: str) -> Intent:
         )
     if _HELP.search(raw):
         return Intent("help", raw, suggestion=HELP_TEXT)
-    if _CHECK.search(raw):
+    if _CHECK.search(raw) and (_asks_to_check(raw) or len(raw) <= 6):  # not "完成审核12件"
         return Intent("check", raw)
 
     if _DRAFT_ALL.search(raw) and not _OUTLINE.search(raw):

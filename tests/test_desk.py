@@ -247,3 +247,27 @@ def test_a_chat_draft_is_edited_in_place_and_checked_again(app: AppTest) -> None
     assert "第2版" in texts and "修改要求：手动修改" in texts and "数字与素材不一致" in texts
     assert any(e.label.startswith("导出全文") for e in app.expander)
     assert any("处待核实" in w.value for w in app.warning)  # before the report's download
+
+
+def test_check_request_in_the_chat_goes_to_the_desk_and_drafts_nothing(app: AppTest) -> None:
+    app.text_area[0].input(FACTS)
+    _run(app)
+    app.chat_input[0].set_value("帮我核对这段稿子和素材是否一致：" + DRAFT)
+    _run(app)
+    (html_,) = _drafts(app)
+    assert ">5名</mark>" in html_ and "二、存在的主要问题" in html_
+    texts = _texts(app)
+    assert "外来稿件" in texts and "没有起草新稿" in texts and "审核通过" not in texts
+    assert not [e for e in app.expander if e.label.startswith("导出全文")]  # no section drafted
+    assert app.text_area[0].value == FACTS  # the pasted text did not join the 素材
+    _open_desk(app)
+    assert [o for o in app.selectbox(key="desk_pick").options if "二、存在的主要问题" in o]
+    assert ">5名</mark>" in _drafts(app)[0]
+
+
+def test_check_request_without_facts_is_not_passed(app: AppTest) -> None:
+    app.chat_input[0].set_value("请审核以下内容：\n" + DRAFT.replace("5名", "3名"))
+    _run(app)
+    assert _drafts(app)
+    texts = _texts(app)
+    assert "未能审核" in texts and "素材是空的" in texts and "审核通过" not in texts

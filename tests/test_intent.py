@@ -193,3 +193,49 @@ def test_choosing_facts_in_words(
     intent = parse_request(text)
     assert (intent.kind, intent.role) == (kind, role)
     assert (intent.fact_only, intent.fact_add, intent.fact_drop) == (only, add, drop)
+
+
+# ---- a pasted text to check (the editor's desk) --------------------------------------------------
+_PASTED = "二、存在的主要问题\n一是理论学习形式单一〔F1〕；二是宣传干部仅有5名，需要增加〔F2〕。"
+
+
+@pytest.mark.parametrize(
+    ("text", "draft", "facts"),
+    [
+        ("帮我核对这段稿子和素材是否一致：" + _PASTED, _PASTED, None),
+        ("检查这段稿子：" + _PASTED, _PASTED, None),
+        ("请审核以下内容：\n" + _PASTED, _PASTED, None),
+        ("校对一下这篇\n" + _PASTED, _PASTED, None),
+        ("帮我看看这段写得对不对：全年召开会议15次。", "全年召开会议15次。", None),
+        (_PASTED + "\n帮我核对一下这段", _PASTED, None),  # the request after the text
+        ("审一下这段有没有和素材不一致的地方：\n原文：" + _PASTED, _PASTED, None),
+        # labelled facts come apart from the text, in either order
+        ("核对这段稿子：\n" + _PASTED + "\n素材：\n理论学习形式单一\n宣传干部仅有3名", _PASTED,
+         "理论学习形式单一\n宣传干部仅有3名"),
+        ("素材：理论学习形式单一\n宣传干部仅有3名\n稿子：" + _PASTED + "\n请帮我核对", _PASTED,
+         "理论学习形式单一\n宣传干部仅有3名"),
+    ],
+)  # fmt: skip
+def test_a_pasted_text_is_checked_never_drafted(text: str, draft: str, facts: str | None) -> None:
+    # 〔F1〕 in the text is no choice of facts, its 问题 no request to draft 存在问题
+    intent = parse_request(text)
+    assert (intent.kind, intent.draft_text, intent.facts_text) == ("check", draft, facts)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "role"),
+    [
+        ("检查一下", "check", None),  # no text: the last draft is checked
+        ("核对这段稿子", "check", None),
+        ("检查工作情况部分有没有问题", "check", None),
+        ("审核", "check", None),
+        # check words inside facts are not requests
+        ("完成审核12件；召开会议3次；帮我写工作成效", "draft", Role.ACHIEVEMENTS),
+        ("审核通过率达到98%，开展检查12次，写工作情况", "draft", Role.ACHIEVEMENTS),
+        ("根据以下情况帮我写工作情况：开展督导检查12次；召开会议3次", "draft", Role.ACHIEVEMENTS),
+        ("写工作情况\n开展意识形态工作检查3次\n召开会议5次", "draft", Role.ACHIEVEMENTS),
+    ],
+)
+def test_check_words_route_only_requests(text: str, kind: str, role: Role | None) -> None:
+    intent = parse_request(text)
+    assert (intent.kind, intent.role, intent.draft_text) == (kind, role, None)

@@ -32,11 +32,9 @@ from assistant.ui.render import (
     escape_md,
     export_warning,
     file_name,
-    flag_lines,
     role_label,
     split_heading,
     strip_markers,
-    verdict_long,
 )
 from assistant.ui.state import Ctx
 
@@ -191,7 +189,10 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
     intent = parse_request(text)
     try:
         carried: list[Fact] | None = None
-        if intent.facts_text:
+        if intent.kind == "check":  # facts given with a text to check serve that check only
+            if intent.facts_text:
+                facts = ctx.assistant.parse_facts(intent.facts_text)
+        elif intent.facts_text:
             carried = _take_facts(ctx, cid, intent.facts_text)
             facts = _current_facts(ctx, cid)
         if intent.kind == "add_facts":
@@ -240,25 +241,33 @@ def _draft_request(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) ->
 
 
 def _check(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
-    """ "帮我核对这段稿子和素材是否一致：…": the pasted text (else the last draft) against the 素材."""
-    from assistant.service import Assistant
+    """ "帮我核对这段稿子：…": the pasted text (else the last draft) checked on the editor's desk
+    and shown here with the same panels as a draft; nothing is drafted."""
+    from assistant.ui.desk import check_and_save
 
-    text = intent.draft_text
+    text, role = intent.draft_text, None
     if not text:
         last = _last_draft(ctx, cid, None)
-        text = last.draft.text if last else None
+        if last is not None:
+            text, role = last.draft.text, last.draft.role
     if not text:
         _say(ctx, cid, "请把要核对的文字贴在要求后面，例如“帮我核对这段稿子：……”。", kind="notice")
         return
-    if not facts:
-        raise NoFactsError()
-    review = Assistant.check(text, list(facts))
-    lines = [verdict_long(review)]
-    if review.flags:
-        lines += ["", flag_lines(review.flags)]
-    if review.unused_facts:
-        lines += ["", "稿子里没有用到的素材：" + "、".join(review.unused_facts)]
-    _say(ctx, cid, "\n".join(lines))
+    version = check_and_save(ctx, cid, text, facts, role)
+    if facts:
+        _say(ctx, cid, "已对照素材逐句核对这段文字（没有起草新稿），结果如下；在“审稿台”的审稿记录里也能打开它。")
+    else:
+        _say(
+            ctx,
+            cid,
+            "素材是空的，这段文字未能审核：请在“素材”框里写下它依据的情况后再说“核对一下”，"
+            "或在“审稿台”里另附素材。",
+            kind="notice",
+        )
+    msg = ctx.store.add_message(
+        cid, "assistant", version.draft.text, kind="draft", draft_version_id=version.id
+    )
+    _render_message(ctx, msg)
 
 
 def _redraft_with(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
