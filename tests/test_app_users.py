@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from assistant.config import Settings
 from tests.conftest import ROOT
 
 APP = str(ROOT / "app.py")
@@ -46,7 +47,12 @@ def _tab(at: AppTest, name: str) -> None:
     assert not at.exception, at.exception
 
 
-def test_second_user_never_lands_in_the_first_users_workspace() -> None:
+@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def test_second_user_never_lands_in_the_first_users_workspace(
+    database: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if database == "postgresql":  # the team set-up: conversations in a shared server
+        monkeypatch.setenv("ASSISTANT_DATABASE_URL", request.getfixturevalue("postgresql_url"))
     alice = _browser(ALICE)
     alice.text_area[0].input(SECRET_FACT + "\n宣传干部仅有3名").run()
     alice.chat_input[0].set_value("帮我写存在问题部分").run()
@@ -84,6 +90,8 @@ def test_second_user_never_lands_in_the_first_users_workspace() -> None:
     assert alice.session_state["cid"] == alice_cid
     assert alice.radio(key="ui_engine").value == "llm"
     assert SECRET_FACT in alice.text_area[0].value
+    if database == "postgresql":
+        assert not Settings().sessions_path.exists()  # nothing went to the local file
 
 
 def test_library_changes_need_the_editor_role_and_are_logged() -> None:
@@ -119,3 +127,9 @@ def test_local_mode_says_so_and_logs_the_drafts() -> None:
     _tab(at, "记录")
     assert "**起草**" in _texts(at)
     assert [b.label for b in at.sidebar.get("download_button")] == ["下载记录（CSV）"]
+
+
+def test_sign_in_without_a_user_id_is_refused_with_a_reason() -> None:
+    at = _browser({"is_logged_in": True, "name": "无标识"})
+    assert any("没有提供用户标识" in e.value for e in at.error)
+    assert not at.text_area  # no workspace is opened for an unknown user

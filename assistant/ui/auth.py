@@ -15,6 +15,7 @@ from typing import Any
 import streamlit as st
 
 from assistant.config import Settings
+from assistant.errors import AccessDeniedError
 from assistant.sessions import LOCAL_USER_ID
 
 ADMIN = "admin"
@@ -78,5 +79,10 @@ def current_user(settings: Settings) -> User:
     """The user of this browser session: the signed-in one, else the local single user."""
     info = st.user
     if info.get("is_logged_in"):
-        return user_from_claims(info.to_dict(), settings)
+        try:
+            return user_from_claims(info.to_dict(), settings)
+        except ValueError:
+            raise AccessDeniedError(
+                "本应用", "登录服务没有提供用户标识（sub 或 email），请联系管理员检查登录配置"
+            ) from None
     return LOCAL_USER
