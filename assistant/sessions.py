@@ -62,6 +62,8 @@ AUDIT_ACTIONS = {
     "role": "更正段落类型",
 }
 AUDIT_SCOPES = {"workspace": "工作区", "library": "范文库"}
+# How a first version came about (Draft.engine), for the log's 说明 column.
+_ENGINE_NOTES = {"offline": "离线起草", "llm": "大模型起草", "pasted": "粘贴或上传的原稿"}
 
 
 def _looks_secret(key: str) -> bool:
@@ -715,7 +717,8 @@ class SessionStore:
             self._touch(db, cid)
             self._log(
                 db, "draft" if version == 1 else "edit",
-                f"《{conv.title}》{draft.role.label} 第{version}版", instruction or "", cid=cid,
+                f"《{conv.title}》{draft.role.label} 第{version}版",
+                instruction or _ENGINE_NOTES.get(draft.engine, draft.engine), cid=cid,
             )  # fmt: skip
         # Hand back what a later read returns (a decoded copy), not the caller's object.
         return DraftVersion(

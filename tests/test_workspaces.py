@@ -136,6 +136,7 @@ def test_audit_log_records_who_did_what(
     assert {e.actor for e in log} == {ALICE} and {e.actor_name for e in log} == {"张三"}
     assert "存在问题 第2版" in log[4].target and log[4].detail == "压缩到100字"
     assert "存在问题 第1版" in log[3].target
+    assert log[5].detail == "离线起草"  # how the first version came about
     assert log[0].target == "《草稿箱》" and log[0].conversation_id == other.id
     assert log[1].detail == "原名：甲单位年度总结"
     # B sees only B's; the library log shows B's own upload to B
