@@ -268,12 +268,12 @@ def _cmd_eval(args: argparse.Namespace, app: Assistant) -> int:
         res = evaluate_roles(app.settings)
         _print_json(res) if args.json else print(format_roles(res))
     elif args.what == "retrieval":
-        from assistant.index.evaluate import evaluate_retrieval, format_retrieval
+        from assistant.evaluation.retrieval import evaluate_retrieval, format_retrieval
 
         res = evaluate_retrieval(app.settings, paths=args.paths or None)
         _print_json(res) if args.json else print(format_retrieval(res))
     else:
-        from assistant.draft.evaluate import evaluate_drafting, format_drafting
+        from assistant.evaluation.drafting import evaluate_drafting, format_drafting
 
         res = evaluate_drafting(app.settings)
         _print_json(res) if args.json else print(format_drafting(res))
@@ -281,7 +281,7 @@ def _cmd_eval(args: argparse.Namespace, app: Assistant) -> int:
 
 
 def _cmd_bench(args: argparse.Namespace, app: Assistant) -> int:
-    from assistant.index.bench import format_bench, run_bench
+    from benchmarks.index_bench import format_bench, run_bench
 
     res = run_bench(app.settings, sizes=args.sections, queries=args.queries)
     _print_json(res) if args.json else print(format_bench(res))

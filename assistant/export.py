@@ -20,6 +20,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from assistant.text.citations import strip_citations
+from assistant.text.headings import heading_marker, line_level, strip_heading_marker
+
 # GB/T 9704-2012 typefaces and sizes (2号 = 22 pt, 3号 = 16 pt, 4号 = 14 pt).
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -52,23 +55,9 @@ GRID_TYPE = "lines"
 # The page number's dash line sits 7 mm below the type area.
 FOOTER_MM = BOTTOM_MM - 7 - 5
 
-_CN_DIGITS = "零一二三四五六七八九"
-_CN_NUM = "[一二三四五六七八九十]{1,3}"
-# Markers that open a line, by level ("point" = in-paragraph enumerators such as 一是, body font).
-_LINE_MARKERS: list[tuple[int | str, re.Pattern[str]]] = [
-    (1, re.compile(rf"^{_CN_NUM}、")),
-    (2, re.compile(rf"^[（(]{_CN_NUM}[）)]")),
-    (4, re.compile(r"^[（(]\d{1,2}[）)]")),
-    (3, re.compile(r"^\d{1,2}[.．、](?!\d)")),
-    ("point", re.compile(rf"^(?:{_CN_NUM}[是要抓]|首先|其次|再次|最后|第{_CN_NUM}[，,、])")),
-]
 # A run-in lead phrase ends at the first 。 (or ：) when it is short.
 _LEAD_MAX = 40
 _LEAD_END = re.compile(r"[。：:]")
-# Fact citations: 〔F1〕 [F1] ［F1］ 〔F1、F3〕 [F1-F3] (F2)…; 【待补充…】 is a different bracket.
-_CITATION = re.compile(
-    r"[ \t]*[〔\[［(（]\s*[Ff]\d+(?:\s*[、,，;；\-–—~～]\s*[Ff]?\d+)*\s*[〕\]］)）]"
-)
 _PLACEHOLDER = re.compile(r"【[^】\n]*】")
 
 
@@ -80,38 +69,6 @@ class ExportSection:
     heading: str
     level: int  # 1 = 一、, 2 = （一）, 3 = 1., 4 = （1）
     text: str  # body lines; may contain its own （一）/1./一是 lines
-
-
-def strip_citations(text: str) -> str:
-    """Remove fact citation markers (〔F1〕, [F1], 〔F1、F3〕…); keep 【待补充…】 placeholders."""
-    return _CITATION.sub("", text)
-
-
-def cn_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 99 -> 九十九 (heading markers)."""
-    if n < 10:
-        return _CN_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _CN_DIGITS[tens]) + "十" + (_CN_DIGITS[ones] if ones else "")
-
-
-def line_level(line: str) -> int | str | None:
-    """The level a line's opening marker signals: 1–4, "point" (一是…), or None for plain text."""
-    s = line.lstrip()
-    for level, pattern in _LINE_MARKERS:
-        if pattern.match(s):
-            return level
-    return None
-
-
-def _marker(level: int, n: int) -> str:
-    if level <= 1:
-        return f"{cn_number(n)}、"
-    if level == 2:
-        return f"（{cn_number(n)}）"
-    if level == 3:
-        return f"{n}."
-    return f"（{n}）"
 
 
 def numbered_headings(sections: list[ExportSection]) -> list[str]:
@@ -128,7 +85,7 @@ def numbered_headings(sections: list[ExportSection]) -> list[str]:
         for deeper in range(level + 1, 5):
             counters[deeper] = 0
         out.append(heading if line_level(heading) in (1, 2, 3, 4) else
-                   _marker(level, counters[level]) + heading)  # fmt: skip
+                   heading_marker(level, counters[level]) + heading)  # fmt: skip
     return out
 
 
@@ -138,17 +95,9 @@ def _body_lines(section: ExportSection, heading: str, keep_citations: bool) -> l
     lines = [ln for ln in lines if ln]
     # Drafts and exemplar subtrees often repeat their heading as the first line, sometimes with
     # another number ("三、存在问题" in a draft that becomes the report's 二、).
-    if lines and heading and _strip_marker(lines[0]) == _strip_marker(strip_citations(heading)):
+    if lines and heading and strip_heading_marker(lines[0]) == strip_heading_marker(strip_citations(heading)):
         lines = lines[1:]
     return lines
-
-
-def _strip_marker(line: str) -> str:
-    s = line.strip()
-    for level, pattern in _LINE_MARKERS:
-        if level != "point" and (m := pattern.match(s)):
-            return s[m.end() :].strip()
-    return s
 
 
 def _split_lead(line: str, level: int | str | None) -> tuple[str, str]:

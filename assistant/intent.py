@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from assistant.models import ReportInfo, Role, WantedShape
-from assistant.review.numbers import cn_to_number
+from assistant.text.numerals import small_number
 
 IntentKind = Literal[
     "draft", "revise", "outline", "draft_all", "add_facts", "select_facts", "check", "help", "unknown"
@@ -146,18 +146,6 @@ class Intent:
     draft_text: str | None = None  # "帮我核对这段稿子：…": the text to check
 
 
-def cn_number(text: str) -> int | None:
-    """ "三" -> 3, "十二" -> 12, "12" -> 12; None when it is not a small number."""
-    text = text.strip()
-    if text.isdigit():
-        return int(text)
-    # Small counts only ("第十二点"): no 零/百/千/万, which a request never means here.
-    if not text or any(c not in "一二两三四五六七八九十" for c in text):
-        return None
-    value = cn_to_number(text)
-    return int(value) if value is not None else None
-
-
 def find_role(text: str) -> tuple[Role, int, int] | None:
     """The role the request names, with the span of the cue (longest cue, then earliest)."""
     best: tuple[Role, int, int] | None = None
@@ -178,7 +166,7 @@ def wanted_shape(text: str) -> WantedShape | None:
     point = next((style for pat, style in _POINT_STYLES if pat.search(text)), None)
     n_points: int | None = None
     for m in _COUNT.finditer(text):
-        n = cn_number(m.group(1))
+        n = small_number(m.group(1))
         if n is not None and 2 <= n <= 20:
             n_points = n
             break
@@ -422,7 +410,7 @@ def _parse_plain(raw: str) -> Intent:
         title = _TITLE.search(raw)
         ordinal = _ORDINAL.search(raw)
         hint = title.group(1).strip() if title else None
-        index = cn_number(ordinal.group(1)) if ordinal else None
+        index = small_number(ordinal.group(1)) if ordinal else None
         outline_kind: IntentKind = "draft_all" if _DRAFT_ALL.search(raw) else "outline"
         return Intent(outline_kind, raw, report_hint=hint, report_index=index)
 

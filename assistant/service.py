@@ -27,6 +27,7 @@ from assistant.models import (
     Role,
     WantedShape,
 )
+from assistant.text.citations import strip_citations
 
 if TYPE_CHECKING:
     from assistant.plan import Plan, PlanItem, SectionStep
@@ -110,9 +111,7 @@ _LENGTH_RE = re.compile(r"(\d+)\s*字")
 
 def draft_length(text: str) -> int:
     """Characters a user counts: no whitespace, no fact citations."""
-    from assistant.review.numbers import CITATION_RE
-
-    return sum(len(part) for part in CITATION_RE.sub("", text).split())
+    return sum(len(part) for part in strip_citations(text).split())
 
 
 def length_notice(instruction: str, text: str) -> str | None:
@@ -212,7 +211,7 @@ class Assistant:
     # ---- facts and review -------------------------------------------------------
     @staticmethod
     def parse_facts(text: str) -> list[Fact]:
-        from assistant.draft.facts import parse_facts
+        from assistant.text.facts import parse_facts
 
         return parse_facts(text)
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.draft.evaluate import EVAL_ROLES, load_fact_sets
+from assistant.evaluation.drafting import EVAL_ROLES, load_fact_sets
 from assistant.service import Assistant
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ embeddings".
 from __future__ import annotations
 
 from assistant.config import Settings
-from assistant.index.bench import format_bench, run_bench
-from assistant.index.evaluate import evaluate_retrieval, format_retrieval
+from assistant.evaluation.retrieval import evaluate_retrieval, format_retrieval
+from benchmarks.index_bench import format_bench, run_bench
 
 SIZES = [1_000, 10_000, 100_000]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from assistant.draft.allocate import allocate_facts, fact_kind
-from assistant.draft.facts import parse_facts
 from assistant.models import Role
+from assistant.text.facts import parse_facts
 
 
 @pytest.mark.parametrize(

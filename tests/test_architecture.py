@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import ROOT
 
@@ -34,3 +38,109 @@ def test_only_settings_reads_the_environment() -> None:
         if p.name != "config.py" and pattern.search(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+# ---- layering -------------------------------------------------------------------------------
+# Layers, lowest first. A module may import from its own layer or below, never above. The
+# stage packages share a layer but are siblings: none imports another (they meet in plan/service
+# through plain data objects). Only the CLI imports the evaluations.
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("models", "errors", "config", "prompts", "crypto"),
+    ("text",),
+    ("corpus",),
+    ("draft", "review", "index", "export"),  # stages (siblings)
+    ("plan", "intent"),
+    ("service", "sessions", "migrations"),
+    ("evaluation",),
+    ("ui", "cli", "launch", "app"),
+)
+STAGES = frozenset(LAYERS[3])
+LAYER_OF = {unit: rank for rank, units in enumerate(LAYERS) for unit in units}
+
+
+def _unit(module: str) -> str | None:
+    """ "assistant.draft.llm" -> "draft", "assistant.service" -> "service"; None outside assistant."""
+    parts = module.split(".")
+    if parts[0] != "assistant":
+        return None
+    return parts[1] if len(parts) > 1 else "assistant"
+
+
+def _imports(path: Path, root: Path) -> list[tuple[int, str]]:
+    """(line, absolute module) of every import in a file, including function-local and
+    TYPE_CHECKING ones ("from assistant import service" -> "assistant.service")."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    package = list(path.relative_to(root).parts[:-1])
+    out: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - node.level + 1]
+                mod = ".".join([*base, node.module] if node.module else base)
+            else:
+                mod = node.module or ""
+            # "from assistant import service" names a module, not an attribute
+            if mod == "assistant":
+                out += [(node.lineno, f"{mod}.{a.name}") for a in node.names]
+            else:
+                out.append((node.lineno, mod))
+    return out
+
+
+def layering_violations(root: Path = ROOT) -> list[str]:
+    files = [*sorted((root / "assistant").rglob("*.py")), root / "app.py"]
+    problems: list[str] = []
+    for path in files:
+        rel = path.relative_to(root)
+        unit = "app" if rel.parts == ("app.py",) else _unit(".".join((*rel.parts[:-1], path.stem)))
+        if unit in ("assistant", "__init__"):  # assistant/__init__.py
+            continue
+        if unit not in LAYER_OF:
+            problems.append(f"{rel}: module '{unit}' has no layer; add it to LAYERS in {__name__}")
+            continue
+        for line, target in _imports(path, root):
+            dep = _unit(target)
+            if dep is None or dep == unit or dep == "assistant":
+                continue
+            where = f"{rel}:{line} imports {target}"
+            if dep not in LAYER_OF:
+                problems.append(f"{where}: '{dep}' has no layer; add it to LAYERS")
+            elif dep == "evaluation" and unit != "cli":
+                problems.append(f"{where}: only the CLI may import the evaluations")
+            elif LAYER_OF[dep] > LAYER_OF[unit]:
+                problems.append(
+                    f"{where}: upward import ({unit} is layer {LAYER_OF[unit]}, {dep} is layer "
+                    f"{LAYER_OF[dep]}; layers: {' -> '.join('/'.join(u) for u in reversed(LAYERS))})"
+                )
+            elif unit in STAGES and dep in STAGES:
+                problems.append(f"{where}: stage '{unit}' imports sibling stage '{dep}'")
+    return problems
+
+
+def test_layers_run_one_way() -> None:
+    problems = layering_violations()
+    assert not problems, "Layering violations:\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize(
+    ("path", "source", "message"),
+    [
+        ("assistant/draft/x.py", "from assistant.review.grounding import check\n", "sibling stage"),
+        ("assistant/index/x.py", "def f():\n    from assistant.service import Assistant\n", "upward"),
+        ("assistant/text/x.py", "from assistant.corpus import parse_text\n", "upward"),
+        ("assistant/ui/x.py", "from assistant.evaluation import drafting\n", "only the CLI"),
+        ("assistant/corpus/x.py", "from ..draft import frame\n", "upward"),
+        ("assistant/newthing.py", "import re\n", "has no layer"),
+    ],
+)
+def test_layering_check_names_the_offending_import(
+    tmp_path: Path, path: str, source: str, message: str
+) -> None:
+    (tmp_path / "app.py").write_text("", encoding="utf-8")
+    target = tmp_path / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(source, encoding="utf-8")
+    problems = layering_violations(tmp_path)
+    assert len(problems) == 1 and message in problems[0] and path in problems[0], problems

@@ -11,8 +11,8 @@ from docx import Document
 from lxml import etree
 
 from assistant.corpus import parse_file
-from assistant.corpus.patterns import match_heading
 from assistant.corpus.wordnum import W_NS, chinese_counting, format_number
+from assistant.text.headings import match_heading
 from tests.conftest import SEEDS
 
 NUMBERING_XML = f"""

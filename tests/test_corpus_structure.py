@@ -8,10 +8,11 @@ from hypothesis import strategies as st
 
 from assistant.corpus import parse_text
 from assistant.corpus.keyword_roles import classify_body, classify_heading
-from assistant.corpus.patterns import cn_to_int, match_heading
 from assistant.corpus.structure import find_placeholders, find_points
 from assistant.errors import ClassifiedDocumentError
 from assistant.models import Role
+from assistant.text.headings import match_heading
+from assistant.text.numerals import cn_to_int
 
 
 # ---- heading markers ----------------------------------------------------------------------

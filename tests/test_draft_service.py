@@ -10,9 +10,9 @@ import pytest
 
 from assistant import cli
 from assistant.config import Settings
-from assistant.draft.evaluate import conformity_parts
 from assistant.draft.frame import parse_section
 from assistant.errors import RevisionNotUnderstoodError
+from assistant.evaluation.drafting import conformity_parts
 from assistant.models import Role, WantedShape
 from assistant.service import Assistant
 from tests.conftest import KNOWLEDGE, ROOT, SEEDS

@@ -9,15 +9,15 @@ import pytest
 
 from assistant import cli
 from assistant.config import Settings
-from assistant.draft.evaluate import (
+from assistant.evaluation.drafting import (
     draft_metrics,
     evaluate_drafting,
     format_drafting,
     load_fact_sets,
 )
-from assistant.draft.facts import parse_facts
 from assistant.models import Draft, Exemplar, Role
 from assistant.review.grounding import check
+from assistant.text.facts import parse_facts
 from tests.conftest import KNOWLEDGE
 
 

@@ -17,14 +17,14 @@ from docx.shared import Mm, Pt
 
 from assistant.export import (
     ExportSection,
-    cn_number,
-    line_level,
     numbered_headings,
     safe_filename,
-    strip_citations,
     to_docx,
     to_markdown,
 )
+from assistant.text.citations import strip_citations
+from assistant.text.headings import line_level
+from assistant.text.numerals import cn_numeral
 
 TITLE = "2025年市局党组意识形态工作情况报告"
 PREAMBLE = (
@@ -105,7 +105,7 @@ def test_line_level(line: str, level: int | str | None) -> None:
     ("n", "cn"), [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (34, "三十四")]
 )
 def test_cn_number(n: int, cn: str) -> None:
-    assert cn_number(n) == cn
+    assert cn_numeral(n) == cn
 
 
 def test_headings_are_numbered_by_level_unless_marked() -> None:

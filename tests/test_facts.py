@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.draft.facts import parse_facts
-from assistant.review.numbers import cn_to_number, extract_quantities
+from assistant.text.facts import parse_facts
+from assistant.text.numerals import cn_to_number
+from assistant.text.quantities import extract_quantities
 
 
 @pytest.mark.parametrize(
@@ -180,7 +181,7 @@ def test_fact_offsets_and_json() -> None:
     ],
 )
 def test_merge_facts_adds_no_repeats(existing: str, new: str, added: list[str], repeated: list[str]) -> None:
-    from assistant.draft.facts import merge_facts, split_chat_facts
+    from assistant.text.facts import merge_facts, split_chat_facts
 
     text, got_added, got_repeated = merge_facts(existing, split_chat_facts(new))
     assert (got_added, got_repeated) == (added, repeated)
@@ -205,6 +206,6 @@ def test_merge_facts_adds_no_repeats(existing: str, new: str, added: list[str], 
     ],
 )
 def test_split_chat_facts(text: str, facts: list[str]) -> None:
-    from assistant.draft.facts import split_chat_facts
+    from assistant.text.facts import split_chat_facts
 
     assert split_chat_facts(text) == facts

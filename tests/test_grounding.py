@@ -6,10 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assistant.draft.facts import parse_facts
+from assistant.evaluation.check import checker_eval, sample_cases, seed_exemplar
 from assistant.models import Exemplar, Fact, Role
-from assistant.review.evaluate import checker_eval, sample_cases, seed_exemplar
 from assistant.review.grounding import check
+from assistant.text.facts import parse_facts
 from tests.conftest import KNOWLEDGE
 
 

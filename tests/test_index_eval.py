@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.index.bench import format_bench, run_bench, synthetic_reports
-from assistant.index.evaluate import evaluate_retrieval, format_retrieval, load_reports
+from assistant.evaluation.retrieval import evaluate_retrieval, format_retrieval, load_reports
+from benchmarks.index_bench import format_bench, run_bench, synthetic_reports
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +61,7 @@ def test_bench_reports_ours_beside_both_baselines() -> None:
 
 def test_eval_on_a_folder_without_reports_is_a_clear_error(tmp_path: Path) -> None:
     from assistant.errors import EvalCorpusError
-    from assistant.index.evaluate import evaluate_retrieval
+    from assistant.evaluation.retrieval import evaluate_retrieval
 
     (tmp_path / "only.txt").write_text("一、工作情况\n召开会议3次。\n", encoding="utf-8")
     with pytest.raises(EvalCorpusError, match="至少两篇范文"):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.intent import cn_number, match_report, parse_request, wanted_shape
+from assistant.intent import match_report, parse_request, wanted_shape
 from assistant.models import ReportInfo, Role
+from assistant.text.numerals import small_number
 
 
 @pytest.mark.parametrize(
@@ -97,7 +98,7 @@ def test_unknown_request_suggests_what_works() -> None:
     [("三", 3), ("十", 10), ("十二", 12), ("二十", 20), ("7", 7), ("两", 2), ("百", None)],
 )
 def test_cn_number(text: str, value: int | None) -> None:
-    assert cn_number(text) == value
+    assert small_number(text) == value
 
 
 REPORTS = [

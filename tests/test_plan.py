@@ -9,7 +9,6 @@ import pytest
 
 from assistant.cli import main
 from assistant.corpus import parse_file
-from assistant.draft.facts import parse_facts
 from assistant.models import Role
 from assistant.plan import (
     Plan,
@@ -21,6 +20,7 @@ from assistant.plan import (
     draft_report,
     plan_from_outline,
 )
+from assistant.text.facts import parse_facts
 from tests.conftest import KNOWLEDGE
 
 SAMPLE = KNOWLEDGE / "000_13674df05d4d43f5.txt"

@@ -13,14 +13,13 @@ import re
 from assistant.corpus.patterns import (
     CJK,
     CJK_OR_PUNCT,
-    CN_DIGITS,
-    CN_NUM,
     HAN_RE,
     SENT_END,
     TABLE_SEP,
     is_cjk,
-    match_heading,
 )
+from assistant.text.headings import match_heading
+from assistant.text.numerals import CN_DIGITS, CN_NUM
 
 # ---- character normalisation --------------------------------------------------------------
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u2060\ufeff\u00ad]")

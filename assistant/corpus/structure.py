@@ -9,14 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from assistant.corpus.patterns import (
-    CN_DIGITS,
-    CN_NUM,
-    FAMILY_RANK,
-    cn_to_int,
-    match_heading,
-)
 from assistant.models import Placeholder, Point
+from assistant.text.headings import FAMILY_RANK, match_heading
+from assistant.text.numerals import CN_DIGITS, CN_NUM, cn_to_int
 
 MAX_HEADING_CHARS = 60
 

@@ -10,35 +10,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from assistant.text.numerals import cn_numeral
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 
-_CN = "零一二三四五六七八九"
-_CN_LEGAL = "零壹贰叁肆伍陆柒捌玖"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
-def chinese_counting(n: int, digits: str = _CN, ten: str = "十") -> str:
-    """1 -> 一, 10 -> 十, 11 -> 十一, 21 -> 二十一, 105 -> 一百零五 (Word's chineseCounting)."""
-    if n <= 0:
-        return str(n)
-    if n < 10:
-        return digits[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return (digits[tens] if tens > 1 else "") + ten + (digits[ones] if ones else "")
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        if rest == 0:
-            return digits[hundreds] + "百"
-        mid = "零" if rest < 10 else ""
-        tail = chinese_counting(rest, digits, ten) if rest >= 10 else digits[rest]
-        if 10 <= rest < 20:
-            tail = digits[1] + tail
-        return digits[hundreds] + "百" + mid + tail
-    return str(n)
+def chinese_counting(n: int, legal: bool = False) -> str:
+    """Word's chineseCounting: 105 -> 一百零五; zero and negatives stay Arabic as Word shows them."""
+    return str(n) if n <= 0 else cn_numeral(n, legal)
 
 
 def _roman(n: int) -> str:
@@ -71,7 +55,7 @@ def format_number(n: int, fmt: str) -> str:
     ):
         return chinese_counting(n)
     if fmt in ("chineseLegalSimplified", "ideographLegalTraditional"):
-        return chinese_counting(n, _CN_LEGAL, "拾")
+        return chinese_counting(n, legal=True)
     if fmt == "ideographTraditional":
         return _TIANGAN[(n - 1) % 10]
     if fmt == "ideographZodiac":

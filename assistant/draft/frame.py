@@ -11,55 +11,31 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from assistant.text.citations import CITATION_RE, cited_ids, strip_citations
+from assistant.text.headings import H2_RE, H3_RE, H4_RE, HEADING_RE
+from assistant.text.numerals import CN_NUM, cn_numeral, cn_to_int
+
 Layout = Literal["inline", "paragraphs", "children", "prose"]
 
-CN_DIGITS = "一二三四五六七八九十"
-CN_NUM_RE = r"[一二三四五六七八九十]{1,3}"
-
-# Section headings (the section's own line) and child headings.
-HEADING_RE = re.compile(rf"^(?:{CN_NUM_RE}、|（{CN_NUM_RE}）|\d{{1,2}}[.．、](?!\d)|（\d{{1,2}}）)")
-CHILD_MARKER_RES: dict[str, re.Pattern[str]] = {
-    "（一）": re.compile(rf"^（({CN_NUM_RE})）"),
-    "1.": re.compile(r"^(\d{1,2})[.．、](?!\d)"),
-    "（1）": re.compile(r"^（(\d{1,2})）"),
-}
+# Child headings by family; the capture is the ordinal.
+CHILD_MARKER_RES: dict[str, re.Pattern[str]] = {"（一）": H2_RE, "1.": H3_RE, "（1）": H4_RE}
 
 # Point enumerators by family; the capture is the ordinal.
 POINT_STYLES = ("一是", "一要", "一抓", "首先", "第一")
 _ORDINAL_WORDS = ("首先", "其次", "再次", "然后", "最后")
 _BOUNDARY = r"(?:(?<=^)|(?<=[\n。；：，！？]))"
 POINT_RES: dict[str, re.Pattern[str]] = {
-    "一是": re.compile(rf"{_BOUNDARY}({CN_NUM_RE})是"),
-    "一要": re.compile(rf"{_BOUNDARY}({CN_NUM_RE})要"),
-    "一抓": re.compile(rf"{_BOUNDARY}({CN_NUM_RE})抓"),
+    "一是": re.compile(rf"{_BOUNDARY}({CN_NUM})是"),
+    "一要": re.compile(rf"{_BOUNDARY}({CN_NUM})要"),
+    "一抓": re.compile(rf"{_BOUNDARY}({CN_NUM})抓"),
     "首先": re.compile(rf"{_BOUNDARY}(首先|其次|再次|然后|最后)[，,]?"),
-    "第一": re.compile(rf"{_BOUNDARY}第({CN_NUM_RE})[，、,]"),
+    "第一": re.compile(rf"{_BOUNDARY}第({CN_NUM})[，、,]"),
 }
 
-CITE_RE = re.compile(r"[〔\[]\s*(F\d+)\s*[〕\]]")
 PLACEHOLDER_LEAD = "【待补充：本条小标题】"
+# A run of citations after a sentence: "A〔F1〕〔F2〕，B…".
+_CITE_RUN_RE = re.compile(rf"((?:\s*(?:{CITATION_RE.pattern}))+)", re.I)
 CONNECTIVES = ("同时，", "此外，", "另外，")
-
-
-def cn_numeral(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 21 -> 二十一 (enough for points and headings)."""
-    if n <= 10:
-        return "零一二三四五六七八九十"[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else CN_DIGITS[tens - 1]
-    return head + "十" + (CN_DIGITS[ones - 1] if ones else "")
-
-
-def cn_to_int(s: str) -> int:
-    """Inverse of cn_numeral for 1..99; Arabic digits pass through."""
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if "十" in s:
-        a, _, b = s.partition("十")
-        return (CN_DIGITS.index(a) + 1 if a else 1) * 10 + (CN_DIGITS.index(b) + 1 if b else 0)
-    return CN_DIGITS.index(s) + 1 if s in CN_DIGITS else 0
 
 
 def point_marker(style: str, i: int) -> str:
@@ -120,17 +96,9 @@ def replace_heading(text: str, heading: str) -> str:
     return "\n".join([heading, *lines])
 
 
-def cites_of(text: str) -> list[str]:
-    return CITE_RE.findall(text)
-
-
-def strip_cites(text: str) -> str:
-    return CITE_RE.sub("", text)
-
-
 def visible_len(text: str) -> int:
     """Characters a reader counts: no whitespace, no 〔F1〕 citation marks."""
-    return len(re.sub(r"\s", "", strip_cites(text)))
+    return len(re.sub(r"\s", "", strip_citations(text)))
 
 
 # ---- the frame ---------------------------------------------------------------------------------
@@ -203,7 +171,7 @@ def _split_lead(text: str, max_lead: int = 30) -> tuple[str | None, str]:
     if len(sents) >= 2 and sents[0].endswith("。"):
         lead = sents[0][:-1]
         rest = text[len(sents[0]) :].strip() if text.startswith(sents[0]) else "".join(sents[1:])
-        if 2 <= len(strip_cites(lead)) <= max_lead and len(rest) >= 4 and not cites_of(lead):
+        if 2 <= len(strip_citations(lead)) <= max_lead and len(rest) >= 4 and not cited_ids(lead):
             return lead, rest
     return None, text
 
@@ -212,10 +180,10 @@ def parse_segs(body: str) -> list[Seg]:
     """Split a point body into cited sentences: "A〔F1〕，同时B〔F2〕" -> [A/F1, B/F2]."""
     segs: list[Seg] = []
     pos = 0
-    for m in re.finditer(r"((?:\s*[〔\[]\s*F\d+\s*[〕\]])+)", body):
+    for m in _CITE_RUN_RE.finditer(body):
         chunk = body[pos : m.start()]
         pos = m.end()
-        segs.append(Seg(_clean_seg(chunk), cites_of(m.group(1))))
+        segs.append(Seg(_clean_seg(chunk), cited_ids(m.group(1))))
     tail = _clean_seg(body[pos:])
     if tail:
         segs.append(Seg(tail, []))

@@ -26,6 +26,7 @@ from assistant.config import Settings
 from assistant.errors import LLMUnavailableError
 from assistant.models import Exemplar, Fact, Role, WantedShape
 from assistant.prompts import Prompt, load_prompt
+from assistant.text.citations import OPEN, OPEN_CHARS, SEP, canonical_citations
 
 log = logging.getLogger(__name__)
 
@@ -88,23 +89,18 @@ def strip_instruction_lines(text: str) -> tuple[str, list[str]]:
 
 # ---- citations: the model writes [F3]; the product shows 〔F3〕 -------------------------------
 
-_OPEN = r"[\[【〔(（]"
-_CLOSE = r"[\]】〕)）]"
-_SEP = r"\s*[,，、;；/和及]\s*"
-_CITATION = re.compile(rf"{_OPEN}\s*F\s*\d+(?:{_SEP}F?\s*\d+)*\s*{_CLOSE}", re.I)
 # What a citation looks like while it is still arriving ("[", "[F", "[F1, F").
-_PARTIAL = re.compile(rf"{_OPEN}\s*(?:F\s*(?:\d+(?:{_SEP}(?:F\s*)?\d*)*)?\s*)?(?:{_SEP})?$", re.I)
+# Each repetition needs a digit, so a run of blanks cannot be split many ways (backtracking).
+_PARTIAL = re.compile(
+    rf"{OPEN}\s*(?:F\s*(?:\d+(?:{SEP}(?:F\s*)?\d+)*(?:{SEP}(?:F\s*)?)?)?)?\s*$", re.I
+)
 _END_PUNCT = "。；！？，"
 _PUNCT_BEFORE_CITE = re.compile(rf"([{_END_PUNCT}]+)((?:〔F\d+〕)+)")
 
 
 def normalize_citations(text: str) -> str:
     """[F3] / 【F3】 / (F1、F2) -> 〔F3〕 / 〔F1〕〔F2〕, and a citation after 。 moves before it."""
-
-    def one(m: re.Match[str]) -> str:
-        return "".join(f"〔F{n}〕" for n in re.findall(r"\d+", m.group(0)))
-
-    text = _CITATION.sub(one, text)
+    text = canonical_citations(text)
     while True:  # to a fixed point, so that cleaning a prefix again changes nothing
         moved = _PUNCT_BEFORE_CITE.sub(r"\2\1", text)
         if moved == text:
@@ -202,7 +198,7 @@ class StreamCleaner:
         text = self._clean(raw, final=False)
         cut = len(text)
         for i in range(len(text) - 1, max(-1, len(text) - 40), -1):
-            if text[i] in "[【〔(（" and _PARTIAL.match(text, i):
+            if text[i] in OPEN_CHARS and _PARTIAL.match(text, i):
                 cut = i
                 break
         line = text.rfind("\n") + 1

@@ -12,14 +12,10 @@ import re
 from collections.abc import Sequence
 
 from assistant.draft.frame import (
-    CN_NUM_RE,
     PLACEHOLDER_LEAD,
     Frame,
     Item,
     Seg,
-    cites_of,
-    cn_numeral,
-    cn_to_int,
     parse_section,
     render,
     split_sentences,
@@ -36,6 +32,8 @@ from assistant.draft.grouping import (
 )
 from assistant.errors import RevisionNotUnderstoodError
 from assistant.models import Exemplar, Fact, Role, WantedShape
+from assistant.text.citations import CITATION_RE, cited_ids
+from assistant.text.numerals import CN_NUM, cn_numeral, cn_to_int, cn_to_number
 
 # Heading wording when the exemplar's own title cannot be reused.
 DEFAULT_TITLES: dict[Role, str] = {
@@ -72,7 +70,7 @@ _CAUSE_WORDS = ("原因", "由于", "导致", "究其")
 
 
 # ---- facts -> sentences -------------------------------------------------------------------------
-_BULLET = re.compile(rf"^(?:[-*•·●○◆■]\s*|F\d+[\s:：.、]+|\d{{1,2}}[.、．)）]\s*|[①-⑳]\s*|（?{CN_NUM_RE}[、）)]\s*)")
+_BULLET = re.compile(rf"^(?:[-*•·●○◆■]\s*|F\d+[\s:：.、]+|\d{{1,2}}[.、．)）]\s*|[①-⑳]\s*|（?{CN_NUM}[、）)]\s*)")
 
 
 def fact_sentence(text: str, inline: bool) -> str:
@@ -255,16 +253,7 @@ _CN_AMOUNT = re.compile(r"([0-9]+|[一二三四五六七八九十百千两零〇
 def _parse_amount(s: str) -> int:
     if s.isdigit():
         return int(s)
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    digits.update({"〇": 0, "两": 2})
-    total, cur = 0, 0
-    for ch in s:
-        if ch in digits:
-            cur = digits[ch]
-        elif ch in "十百千":
-            total += (cur or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            cur = 0
-    return total + cur
+    return int(cn_to_number(s) or 0)
 
 
 def _fact_numbers(text: str) -> bool:
@@ -279,7 +268,7 @@ def _point_text(it: Item) -> str:
     return (it.lead or "") + "".join(s.text for s in it.segs)
 
 
-_TAIL = re.compile(r"(?:[〔\[]F\d+[〕\]]|[。；！？])*$")
+_TAIL = re.compile(rf"(?:{CITATION_RE.pattern}|[。；！？])*$", re.I)
 
 
 def _trim_clause(text: str) -> str | None:
@@ -292,7 +281,7 @@ def _trim_clause(text: str) -> str | None:
     body, tail = text[:cut_at], text[cut_at:]
     clauses = body.split("，")
     last = clauses[-1]
-    if len(clauses) < 2 or _fact_numbers(last) or cites_of(last):
+    if len(clauses) < 2 or _fact_numbers(last) or cited_ids(last):
         return None
     return "，".join(clauses[:-1]) + tail
 
@@ -335,7 +324,7 @@ def shorten(frame: Frame, limit: int) -> tuple[Frame, bool]:
     return fr, False
 
 
-_ORDINAL = re.compile(rf"第\s*({CN_NUM_RE}|\d+)\s*(?:点|条|项|部分|段)")
+_ORDINAL = re.compile(rf"第\s*({CN_NUM}|\d+)\s*(?:点|条|项|部分|段)")
 _ADD = re.compile(
     r"(?:增加|添加|补充|增写|加上|加入|加|补)(?:一点|一些|一段|一条|一项|一部分|点)?(?:关于|有关)?"
     r"(.+?)(?:方面|相关)?(?:的)?(?:内容|情况|工作|表述|材料|一点|一条)?[。！!]*$"
@@ -440,4 +429,4 @@ def _add_topic(
     return render(fr)
 
 
-__all__ = ["PLACEHOLDER_LEAD", "build_frame", "cites_of", "draft_offline", "revise_offline", "shorten"]
+__all__ = ["PLACEHOLDER_LEAD", "build_frame", "draft_offline", "revise_offline", "shorten"]

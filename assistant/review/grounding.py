@@ -14,22 +14,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assistant.models import Exemplar, Fact, Flag, Quantity, Review, SentenceSupport
-from assistant.review.numbers import (
+from assistant.review.numbers import bigrams, coverage
+from assistant.text.citations import citations, cited_ids
+from assistant.text.quantities import (
     QUOTE_RE,
-    StatusMark,
-    bigrams,
-    citations,
-    cited_ids,
-    coverage,
     extract_quantities,
     norm_title,
     placeholders,
     quantity_matches,
-    status_marks,
     titles,
     to_halfwidth,
-    unit_family,
 )
+from assistant.text.status import StatusMark, status_marks
+from assistant.text.units import unit_family
 
 _SENT_END = "。！？；!?;\n"
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;。！？!?\n]")

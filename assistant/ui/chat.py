@@ -117,8 +117,8 @@ def _facts_box(ctx: Ctx, cid: int) -> list[Fact]:
 def _take_facts(ctx: Ctx, cid: int, typed: str) -> list[Fact]:
     """Add the facts typed with a request to the conversation's 素材 (no repeats); returns the
     facts of the 素材 that the request carried (new or already there), numbered as in the box."""
-    from assistant.draft.facts import merge_facts, split_chat_facts
-    from assistant.draft.facts import norm_fact as norm
+    from assistant.text.facts import merge_facts, split_chat_facts
+    from assistant.text.facts import norm_fact as norm
 
     key = _facts_key(cid)
     typed_facts = split_chat_facts(typed)

@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.models import ROLE_LABELS, Draft, Fact, Flag, Review, Role
+from assistant.text.citations import CITATION_RE
+from assistant.text.headings import HEADING_RE, strip_heading_marker
 
 FLAG_LABELS: dict[str, str] = {
     "unsupported_number": "数字无素材依据",
@@ -105,10 +107,6 @@ def export_warning(reviews: Iterable[Review]) -> str | None:
     return f"还有 {'、'.join(parts)}，导出前请补齐、核实（高亮处可查看原因）。"
 
 
-_CITATION = re.compile(r"[〔\[【]F\d+(?:[、,，\s]*F?\d+)*[〕\]】]")
-_HEADING_LINE = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.．、]|[（(]\d+[)）])"
-)
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?[〕\]]?|\n")
 
 
@@ -130,7 +128,7 @@ def flag_label(kind: str) -> str:
 
 
 def _mark_citations(escaped: str) -> str:
-    return _CITATION.sub(lambda m: f'<span class="cite">{m.group(0)}</span>', escaped)
+    return CITATION_RE.sub(lambda m: f'<span class="cite">{m.group(0)}</span>', escaped)
 
 
 def _non_overlapping(flags: Iterable[Flag], length: int) -> list[Flag]:
@@ -202,13 +200,13 @@ def flag_legend_html(kinds: Iterable[str]) -> str:
 
 def strip_markers(heading: str) -> str:
     """ "二、存在的主要问题" -> "存在的主要问题"."""
-    return _HEADING_LINE.sub("", heading, count=1).strip()
+    return strip_heading_marker(heading)
 
 
 def split_heading(text: str) -> tuple[str | None, str]:
     """A draft's first line when it is a heading ("二、存在的主要问题"), and the rest."""
     first, _, rest = text.strip().partition("\n")
-    if _HEADING_LINE.match(first) and len(first) <= 40 and not first.rstrip().endswith("。"):
+    if HEADING_RE.match(first.strip()) and len(first) <= 40 and not first.rstrip().endswith("。"):
         return first.strip(), rest.strip()
     return None, text.strip()
 

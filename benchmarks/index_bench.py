@@ -25,8 +25,8 @@ from typing import Any, cast
 import numpy as np
 
 from assistant.config import Settings
+from assistant.evaluation.retrieval import load_reports, query_sentence
 from assistant.index.embeddings import LangChainEmbeddings, make_embedder
-from assistant.index.evaluate import load_reports, query_sentence
 from assistant.index.store import SectionIndex, record_text
 from assistant.models import Report, Role
 
@@ -67,7 +67,7 @@ def _serve_queries(
     qfile = data_dir.parent / "queries.json"
     qfile.write_text(json.dumps([[str(r), q] for r, q in queries], ensure_ascii=False), encoding="utf-8")
     code = (
-        "import sys; from assistant.index.bench import _query_main;"
+        "import sys; from benchmarks.index_bench import _query_main;"
         " _query_main(sys.argv[1], sys.argv[2], sys.argv[3])"
     )
     # The child gets the index folder and the embedding as arguments (explicit Settings fields

@@ -5,7 +5,7 @@ each draft per error type (a changed number, planned written as done and the rev
 sample sentence with its numbers, an invented 《title》, a placeholder left in), and reports the
 share of seeded errors the checker flags (recall) and the share of untouched drafts it flags
 anyway (false-flag rate). ``sample_cases()`` are realistic hand-written cases on the seed corpus;
-``python -m assistant.review.evaluate`` prints the figures for them.
+``python -m assistant.evaluation.check`` prints the figures for them.
 """
 
 from __future__ import annotations
@@ -17,16 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.draft.facts import parse_facts
 from assistant.models import Exemplar, Fact, Flag, Quantity, Review, Role
 from assistant.review.grounding import check, sentence_spans
-from assistant.review.numbers import (
-    date_parts,
-    extract_quantities,
-    quantity_matches,
-    same_value,
-    status_marks,
-)
+from assistant.text.facts import parse_facts
+from assistant.text.quantities import date_parts, extract_quantities, quantity_matches, same_value
+from assistant.text.status import status_marks
 
 Case = tuple[str, Sequence[Fact] | str, Sequence[Exemplar]]
 

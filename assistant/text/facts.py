@@ -11,7 +11,9 @@ import re
 from collections.abc import Sequence
 
 from assistant.models import Fact, FactStatus
-from assistant.review.numbers import extract_quantities, status_of, titles
+from assistant.text.numerals import cn_to_int
+from assistant.text.quantities import extract_quantities, titles
+from assistant.text.status import status_of
 
 # Leading bullets and enumerators of a line (repeated: "- 1. …").
 _LEAD_RE = re.compile(
@@ -38,7 +40,6 @@ _POINT_RE = re.compile(
 _SENT_END = "。！？；!?;"
 _CLOSERS = "”’」』）)》"
 _TRAIL = " \t\u3000。；;，,、：:！？!?"
-_CN_ORD = "一二三四五六七八九十"
 
 
 def _strip_lead(line: str) -> str:
@@ -70,14 +71,9 @@ def _split_sentences(text: str) -> list[str]:
 
 
 def _ord_value(marker: str) -> int:
+    """ "二是" / "第二，" -> 2."""
     head = marker.lstrip("第")[:-1] if marker.startswith("第") else marker[:-1]
-    head = head.rstrip("，,、")
-    table = {c: i + 1 for i, c in enumerate(_CN_ORD)}
-    if len(head) == 1:
-        return table.get(head, 0)
-    if len(head) == 2 and head[0] == "十":
-        return 10 + table.get(head[1], 0)
-    return 0
+    return cn_to_int(head.rstrip("，,、"))
 
 
 def _split_points(text: str) -> list[str]:

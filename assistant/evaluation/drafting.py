@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Any
 
 from assistant.config import Settings
-from assistant.draft.frame import CHILD_MARKER_RES, HEADING_RE, strip_cites
 from assistant.errors import AssistantError
 from assistant.models import Draft, Exemplar, Fact, Role
+from assistant.text.citations import cited_ids, strip_citations
+from assistant.text.headings import H2_RE, HEADING_RE
 
 ROOT = Path(__file__).resolve().parents[2]
 FACT_SETS_DIR = ROOT / "tests" / "data"
 EVAL_ROLES = (Role.ACHIEVEMENTS, Role.PROBLEMS, Role.PLANS)
-CHILD_RE = CHILD_MARKER_RES["（一）"]
+CHILD_RE = H2_RE
 NUMBER_FLAGS = ("unsupported_number", "changed_number", "copied_from_sample")
 # Targets the figures are judged by (issue 4, item 7).
 TARGETS = {"unsupported_rate": 0.0, "recall": 0.95, "false_flag_rate": 0.05}
@@ -57,7 +58,7 @@ def draft_shape(text: str) -> tuple[str, str, int]:
         lines = lines[1:]
     children = [ln for ln in lines if CHILD_RE.match(ln)]
     own = "\n".join(ln for ln in lines if not CHILD_RE.match(ln)) if not children else ""
-    style = point_style(find_points(strip_cites(own))) if own else "none"
+    style = point_style(find_points(strip_citations(own))) if own else "none"
     return marker, style, len(children)
 
 
@@ -88,9 +89,10 @@ def conformity_parts(ex: Exemplar, text: str) -> dict[str, Any]:
 def draft_metrics(draft: Draft) -> dict[str, Any]:
     """Coverage, unsupported numbers and structure conformity of one reviewed draft."""
     text = draft.text
-    plain = strip_cites(text)
+    plain = strip_citations(text)
     facts = draft.facts
-    cited = [f.id for f in facts if f"〔{f.id}〕" in text]
+    cited_set = set(cited_ids(text))
+    cited = [f.id for f in facts if f.id in cited_set]
     with_numbers = [
         f.id for f in facts if all(q.text in plain for q in f.quantities)
     ]
@@ -173,10 +175,8 @@ def evaluate_drafting(settings: Settings) -> dict[str, Any]:
 
 def _checker_figures(cases: list[tuple[str, list[Fact], list[Exemplar]]]) -> dict[str, Any]:
     """The checker's recall on seeded errors and false flags on our clean drafts."""
-    try:
-        from assistant.review.evaluate import checker_eval
-    except ImportError as exc:  # the review helper's module is not there yet
-        return {"recall": None, "false_flag_rate": None, "error": f"checker_eval unavailable: {exc}"}
+    from assistant.evaluation.check import checker_eval
+
     res: dict[str, Any] = checker_eval(cases)
     return res
 

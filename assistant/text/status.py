@@ -1,0 +1,65 @@
+"""Status words: whether a sentence reports work done (已, 完成, 累计) or planned (拟, 将, 计划).
+
+The first status word of a text decides ("计划年底前完成" is planned). 将 used as 把 ("将X纳入Y")
+says nothing about the future.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.text.quantities import TITLE_RE, mask
+
+_DONE_RE = re.compile(
+    r"已经|(?<!而)已(?!经)|完成|建成|累计|先后|共计"
+    r"|共(?=[有\d一二两三四五六七八九十]|开展|召开|举办|组织|发布|接待|培训|编发|刊发|发表|处置|收到|走访"
+    r"|慰问|新增|建成|建设|印发|下发|撰写|推送|查处|办理|排查|整改|受理|投入|发放|覆盖|选派|吸纳|评选)"
+)
+_PLANNED_RE = re.compile(
+    r"(?<![模虚草比])拟(?![定稿任人])"
+    r"|(?<!(?:学习|工作|年度|培训|行动|实施|发展|建设|教育|宣传))(?<![按原定])计划(?![，。；、：”》）),.;:\s]|$)"
+    r"|即将|(?<![即大])将(?![近军领士])"
+    r"|力争|预计|争取|准备|打算|下一步|下步|明年"
+)
+
+
+# "将X纳入Y" / "将其作为": 将 as 把 (the disposal construction) says nothing about the future.
+_DISPOSAL_RE = re.compile(
+    r"纳入|作为|列入|列为|融入|贯穿|放在|摆在|摆上|写入|转化为|落实到|贯彻到|延伸到|推广到|打造成|建设成|当作|视为"
+)
+_CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
+
+
+def _disposal(text: str, pos: int) -> bool:
+    if text.startswith(("把", "于", "要", "会", "继续", "进一步"), pos):
+        return False
+    m = _CLAUSE_END.search(text, pos)
+    return bool(_DISPOSAL_RE.search(text, pos, m.start() if m else len(text)))
+
+
+@dataclass(frozen=True)
+class StatusMark:
+    status: str  # "done" | "planned"
+    start: int
+    end: int
+    text: str
+
+
+def status_marks(text: str) -> list[StatusMark]:
+    """Done/planned words in order. Titles and citations are skipped."""
+    work = mask(text, [(m.start(), m.end()) for m in TITLE_RE.finditer(text)])
+    marks = [StatusMark("done", m.start(), m.end(), m.group()) for m in _DONE_RE.finditer(work)]
+    marks += [
+        StatusMark("planned", m.start(), m.end(), m.group())
+        for m in _PLANNED_RE.finditer(work)
+        if not (m.group() == "将" and _disposal(work, m.end()))
+    ]
+    marks.sort(key=lambda k: k.start)
+    return marks
+
+
+def status_of(text: str) -> str:
+    """ "planned" / "done" / "none": the first status word decides ("计划年底前完成" is planned)."""
+    marks = status_marks(text)
+    return marks[0].status if marks else "none"

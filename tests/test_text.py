@@ -1,0 +1,78 @@
+"""assistant.text: the one citation pattern and the numeral rules every stage shares."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.text.citations import (
+    canonical_citations,
+    citations,
+    cited_ids,
+    strip_citations,
+)
+from assistant.text.headings import heading_marker, line_level, match_heading
+from assistant.text.numerals import cn_numeral, cn_to_int, cn_to_number
+
+
+@pytest.mark.parametrize(
+    ("text", "ids"),
+    [
+        ("力量薄弱〔F2〕。", ["F2"]),
+        ("力量薄弱[F2]；", ["F2"]),
+        ("力量薄弱【F2】", ["F2"]),
+        ("力量薄弱（F2）", ["F2"]),
+        ("力量薄弱(F2)", ["F2"]),
+        ("力量薄弱［F2］", ["F2"]),
+        ("力量薄弱[f2]", ["F2"]),
+        ("研判〔F3、F4〕", ["F3", "F4"]),
+        ("见 [F1, F2]", ["F1", "F2"]),
+        ("见 (F1和F5)", ["F1", "F5"]),
+        ("区间〔F1-F3〕", ["F1", "F3"]),
+        ("两次〔F2〕〔F2〕", ["F2"]),
+        ("【待补充：具体数字】", []),
+        ("【待补充：F1 对应的数字】", []),
+        ("第[1]条与〔一〕", []),
+        ("Firefox[FX]", []),
+    ],
+)
+def test_every_reader_sees_the_same_citations(text: str, ids: list[str]) -> None:
+    assert cited_ids(text) == ids
+    # what export strips is exactly what the review counts
+    assert (strip_citations(text) != text) == bool(ids)
+    assert len(citations(text)) >= (1 if ids else 0)
+
+
+def test_canonical_form_is_one_bracket_per_fact() -> None:
+    assert canonical_citations("A[F1, F2]。B【F3】") == "A〔F1〕〔F2〕。B〔F3〕"
+    assert canonical_citations("C〔F4〕") == "C〔F4〕"
+
+
+def test_numerals_round_trip() -> None:
+    for n in range(1, 1000):
+        cn = cn_numeral(n)
+        assert cn_to_number(cn) == n, cn
+        if n < 100:
+            assert cn_to_int(cn) == n, cn
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_written_markers_are_read_back_at_their_level(level: int) -> None:
+    for n in (1, 2, 10, 12):
+        marker = heading_marker(level, n)
+        assert line_level(marker + "工作情况") == level
+        found = match_heading(marker + "工作情况")
+        assert found is not None and found[2] == n
+
+
+@pytest.mark.parametrize(
+    ("cn", "value"),
+    [("千万", 10_000_000), ("百万", 1_000_000), ("百", 100), ("两千三百", 2300), ("〇", 0),
+     ("二〇二四", 2024), ("十二三", None), ("三F", None), ("", None)],
+)  # fmt: skip
+def test_numerals_cn2an_does_not_read_alone(cn: str, value: float | None) -> None:
+    assert cn_to_number(cn) == value
+
+
+@pytest.mark.parametrize(("marker", "n"), [("二二", 0), ("两", 0), ("一百", 0), ("一十", 10), ("12", 12)])
+def test_marker_ordinals_are_strict(marker: str, n: int) -> None:
+    assert cn_to_int(marker) == n
