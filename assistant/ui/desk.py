@@ -131,13 +131,13 @@ def _facts(ctx: Ctx, cid: int, from_chat: Sequence[Fact]) -> list[Fact]:
 
 
 def _label(ctx: Ctx, cid: int, key: str) -> str:
+    # No version number here: the picker's labels are not refreshed by every rerun.
     versions = ctx.store.versions(cid, key)
     if not versions:
         return key
-    newest = versions[-1]
-    first_line = newest.draft.text.strip().split("\n", 1)[0]
+    first_line = versions[0].draft.text.strip().split("\n", 1)[0]
     short = first_line[:18] + ("…" if len(first_line) > 18 else "")
-    return f"稿件{key[len(DESK_PREFIX) :]}：{short}（{role_label(newest.draft.role)}，第{newest.version}版）"
+    return f"稿件{key[len(DESK_PREFIX) :]}：{short}（{role_label(versions[0].draft.role)}）"
 
 
 def conversation_facts(ctx: Ctx, cid: int) -> list[Fact]:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.models import Draft
-from assistant.service import PASTED_ENGINE, Assistant
+from assistant.service import EDITED_ENGINE, PASTED_ENGINE, Assistant
 from assistant.sessions import DraftVersion
 from assistant.ui.audit_view import logged_export
 from assistant.ui.render import (
@@ -151,8 +151,8 @@ def _flag_list(d: Draft) -> None:
 
 
 def _exemplars(d: Draft) -> None:
-    if not d.exemplars and d.engine == PASTED_ENGINE:
-        st.info("这篇稿子不是在这里起草的，没有参照范文。")
+    if not d.exemplars and d.engine in (PASTED_ENGINE, EDITED_ENGINE):
+        st.info("这篇稿子不是按范文起草的，没有参照范文。")
         return
     if not d.exemplars:
         st.info("没有检索到可参照的范文段落。")
