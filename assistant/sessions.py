@@ -60,6 +60,7 @@ AUDIT_ACTIONS = {
     "delete": "删除",
     "upload": "上传",
     "role": "更正段落类型",
+    "transfer": "转移工作区",
 }
 AUDIT_SCOPES = {"workspace": "工作区", "library": "范文库"}
 # How a first version came about (Draft.engine), for the log's 说明 column.
@@ -896,6 +897,39 @@ class SessionStore:
                     os.chmod(p, 0o600)
             except OSError:
                 pass
+
+    # -- administration -------------------------------------------------------------------
+
+    def transfer_workspace(self, from_owner: str, to_owner: str) -> int:
+        """Give one user's workspace (conversations, preferences, remembered keys, log) to
+        another, e.g. the local single user's data to its person once sign-in is configured.
+        Admins only; the receiver's own preferences win over the giver's. Returns the number
+        of conversations moved."""
+        if not self.admin:
+            raise AccessDeniedError("其他用户的工作区", "只有管理员可以转移")
+        if not from_owner or not to_owner or from_owner == to_owner:
+            raise ValueError("from_owner and to_owner must be two different users")
+        with self._write() as db:
+            moved = db.execute(
+                conversations.update()
+                .where(conversations.c.owner == from_owner)
+                .values(owner=to_owner)
+            ).rowcount
+            for table in (user_settings, user_secrets):
+                taken = sa.select(table.c.key).where(table.c.owner == to_owner)
+                db.execute(
+                    table.update()
+                    .where(table.c.owner == from_owner, table.c.key.not_in(taken))
+                    .values(owner=to_owner)
+                )
+                db.execute(table.delete().where(table.c.owner == from_owner))
+            db.execute(
+                audit.update()
+                .where(audit.c.scope == "workspace", audit.c.owner == from_owner)
+                .values(owner=to_owner)
+            )
+            self._log(db, "transfer", f"{from_owner} → {to_owner}", f"{moved} 个对话")
+        return int(moved)
 
     # -- audit log ------------------------------------------------------------------------
 

@@ -215,6 +215,32 @@ def test_deleted_conversation_is_gone_for_its_owner_too(
         alice.get_version(vid)
 
 
+def test_admin_hands_the_local_workspace_to_a_signed_in_user(backend: Backend) -> None:
+    local = backend.open()  # data from the single-user days
+    c = local.create_conversation("单机时的对话")
+    local.save_draft(c.id, "problems", make_draft())
+    local.set_setting("engine", "llm")
+    local.set_setting("llm_model", "旧模型")
+    local.set_secret("openai_api_key", "sk-local", remember_key=True)
+    alice = local.for_user(ALICE, "张三")
+    alice.set_setting("llm_model", "新模型")  # the receiver's own choice stays
+
+    with pytest.raises(AccessDeniedError):
+        alice.transfer_workspace(LOCAL_USER_ID, ALICE)
+    admin = local.for_user("oidc:root", "管理员", admin=True)
+    assert admin.transfer_workspace(LOCAL_USER_ID, ALICE) == 1
+
+    assert [x.title for x in alice.list_conversations()] == ["单机时的对话"]
+    assert [v.version for v in alice.versions(c.id, "problems")] == [1]
+    assert (alice.get_setting("engine"), alice.get_setting("llm_model")) == ("llm", "新模型")
+    assert alice.get_secret("openai_api_key") == "sk-local"
+    assert [e.action for e in alice.audit_log()] == ["draft"]
+    assert local.list_conversations() == [] and local.get_setting("engine") is None
+    with pytest.raises(AccessDeniedError):
+        local.get_conversation(c.id)
+    assert admin.audit_log()[0].action == "transfer"
+
+
 # ---- encryption of stored keys ---------------------------------------------------------------
 
 
