@@ -173,6 +173,17 @@ class RevisionNotUnderstoodError(AssistantError):
         super().__init__(f"无法按“{instruction}”离线修改。{help_text}")
 
 
+class NothingToAddError(AssistantError):
+    """ "第二点再具体些" when every fact behind that point is already in the draft."""
+
+    def __init__(self, point: str) -> None:
+        self.point = point
+        super().__init__(
+            f"第{point}点依据的素材已经全部写进去了，没有更多可用的情况。"
+            f"可以在“素材”里补充这一点的具体做法、数据和成效，再说“第{point}点再具体些”。"
+        )
+
+
 class EvalCorpusError(AssistantError):
     def __init__(self, where: str) -> None:
         super().__init__(f"评测需要至少两篇范文，但在“{where}”中没有找到足够的 .txt/.md/.docx/.pdf 文件。")

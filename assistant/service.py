@@ -326,7 +326,7 @@ class Assistant:
         cfg = settings or self.settings
 
         def offline_text() -> str:
-            return revise_offline(draft.text, instruction, draft.facts, draft.exemplars)
+            return revise_offline(draft.text, instruction, draft.facts, draft.exemplars, draft.role)
 
         def llm_chunks() -> Iterator[str]:
             from assistant.draft.llm import stream_revision

@@ -181,7 +181,9 @@ def test_leads_reused_only_on_a_strong_topic_match() -> None:
     facts = facts_of("召开理论学习中心组集中学习会议12次", "在省级以上主流媒体发稿56篇")
     draft = draft_offline(Role.ACHIEVEMENTS, facts, [exemplar(ACHIEVEMENTS_000, Role.ACHIEVEMENTS)])
     assert "一是坚持理论学习宣讲，把稳思想“方向盘”。召开理论学习中心组集中学习会议12次〔F1〕。" in draft
-    assert "二是【待补充：本条小标题】。在省级以上主流媒体发稿56篇〔F2〕。" in draft
+    # no sample lead fits the second point: one is built from its own key terms
+    assert "二是加强主流媒体发稿，工作基础不断夯实。在省级以上主流媒体发稿56篇〔F2〕。" in draft
+    assert "待补充" not in draft
 
 
 def test_children_frame_renders_children_with_leads() -> None:
@@ -196,7 +198,8 @@ def test_children_frame_renders_children_with_leads() -> None:
 
 def test_problems_and_causes_heading_leaves_a_gap_for_the_causes() -> None:
     draft = draft_offline(Role.PROBLEMS, WORKED_FACTS, [exemplar(PROBLEMS_001, Role.PROBLEMS)])
-    assert draft.startswith("二、存在问题及原因\n一是【待补充：本条小标题】。理论学习形式单一")
+    assert draft.startswith("二、存在问题及原因\n一是理论学习形式还不够丰富。理论学习形式单一")
+    assert draft.count("待补充") == 1  # the causes slot only, never a lead phrase
     assert draft.endswith("【待补充：问题产生的原因分析】")
 
 
@@ -242,10 +245,9 @@ REVISE_FACTS = [*WORKED_FACTS, Fact("F4", "网络安全培训仅覆盖2个科室
     ("instruction", "must_have", "must_not_have"),
     [
         ("第二点再具体些", ["二是基层专职宣传干部仅有3名，力量薄弱〔F2〕，同时宣传干部全年参加培训仅1次〔F5〕；"], []),
-        ("第三点再具体些", ["研判不够深入〔F3〕，【待补充：第三点的具体做法、数据和成效】。"], []),
         ("加一点关于网络安全的内容", ["四是网络安全培训仅覆盖2个科室〔F4〕。"], []),
         ("增加关于意识形态阵地管理的内容", ["四是【待补充：意识形态阵地管理方面的情况】。"], []),
-        ("改成（一）（二）格式", ["\n（一）【待补充：本条小标题】。理论学习形式单一，以集中读文件为主〔F1〕。"], ["一是"]),
+        ("改成（一）（二）格式", ["\n（一）理论学习形式还不够丰富。理论学习形式单一，以集中读文件为主〔F1〕。"], ["一是", "待补充"]),
     ],
 )
 def test_revise_offline(instruction: str, must_have: list[str], must_not_have: list[str]) -> None:
@@ -257,12 +259,19 @@ def test_revise_offline(instruction: str, must_have: list[str], must_not_have: l
     assert out.startswith("二、存在的主要问题\n")
 
 
+def test_elaborate_says_so_when_the_point_has_no_fact_left() -> None:
+    from assistant.errors import NothingToAddError
+
+    with pytest.raises(NothingToAddError, match="第三点依据的素材已经全部写进去了"):
+        revise_offline(WORKED_DRAFT, "第三点再具体些", REVISE_FACTS, [exemplar(PROBLEMS_000, Role.PROBLEMS)])
+
+
 def test_revise_round_trip_between_point_styles() -> None:
     ex = [exemplar(PROBLEMS_000, Role.PROBLEMS)]
     children = revise_offline(WORKED_DRAFT, "改成（一）（二）格式", WORKED_FACTS, ex)
     back = revise_offline(children, "改成一是二是", WORKED_FACTS, ex)
-    assert "一是【待补充：本条小标题】。理论学习形式单一，以集中读文件为主〔F1〕。" in back
-    assert "三是【待补充：本条小标题】。全年仅开展意识形态形势研判2次" in back
+    assert "一是理论学习形式还不够丰富。理论学习形式单一，以集中读文件为主〔F1〕。" in back
+    assert "三是形势研判还不够深入。全年仅开展意识形态形势研判2次" in back
 
 
 @pytest.mark.parametrize("limit", [120, 80, 60])
@@ -332,7 +341,7 @@ def test_merged_point_uses_light_connectives_and_round_trips() -> None:
     )
     draft = draft_offline(Role.ACHIEVEMENTS, facts, [exemplar(ACHIEVEMENTS_000, Role.ACHIEVEMENTS)])
     assert "发放资料1500余份〔F1〕。同时，完成网络安全等级保护测评2项〔F3〕。此外，拟每半年开展1次网络安全应急演练〔F4〕。" in draft
-    assert "二是【待补充：本条小标题】。清理违规账号11个〔F2〕。" in draft
+    assert "二是加强清理违规账号，工作基础不断夯实。清理违规账号11个〔F2〕。" in draft
     assert render(parse_section(draft)) == draft
 
 
@@ -343,7 +352,7 @@ def test_revise_reads_a_model_draft_with_bracket_citations() -> None:
         "三是全年仅开展意识形态形势研判2次[F3]。"
     )
     out = revise_offline(model_draft, "改成（一）（二）格式", WORKED_FACTS, [])
-    assert "（二）【待补充：本条小标题】。基层专职宣传干部仅有3名〔F2〕。" in out
+    assert "（二）干部力量还比较薄弱。基层专职宣传干部仅有3名〔F2〕。" in out
 
 
 WORDS = ["理论学习", "宣传干部", "网络舆情", "文明实践站", "专题研讨", "志愿服务", "网络安全", "主流媒体"]
@@ -383,5 +392,15 @@ def test_causes_gap_survives_a_revision(shape: WantedShape | None) -> None:
     draft = draft_offline(Role.PROBLEMS, WORKED_FACTS, [exemplar(PROBLEMS_001, Role.PROBLEMS)], shape)
     assert draft.endswith("\n【待补充：问题产生的原因分析】")
     assert render(parse_section(draft)) == draft
-    more = revise_offline(draft, "第三点再具体些", WORKED_FACTS, [])
+    more = revise_offline(draft, "改成一要二要", WORKED_FACTS, [])
     assert more.endswith("\n【待补充：问题产生的原因分析】")
+
+
+@pytest.mark.parametrize(
+    "fact",
+    ["门户网站 http://www.xxdata.gov.cn 全年无篡改", "投稿邮箱 xcb@xx.gov.cn 全年收稿300篇", "接入平台https://basic.smartedu.cn/"],
+)
+def test_a_fact_keeps_its_own_characters(fact: str) -> None:
+    draft = draft_offline(Role.ACHIEVEMENTS, facts_of(fact), [exemplar(ACHIEVEMENTS_000, Role.ACHIEVEMENTS)])
+    url = re.search(r"[A-Za-z][\w:/.@-]+[\w/]", fact)
+    assert url is not None and url.group() in draft

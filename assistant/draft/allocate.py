@@ -13,21 +13,32 @@ from dataclasses import dataclass, field
 
 from assistant.models import Fact, Role
 
-# Words that mark a shortcoming ("形式单一", "力量薄弱", "仅有3名", "有待提高").
+# Words that mark a shortcoming ("形式单一", "力量薄弱", "仅有3名", "有待提高", "不到2人").
 _PROBLEM_RE = re.compile(
-    r"不足|不够|不强|不高|不深|不到位|不全|不完善|不规范|不平衡|不充分|单一|薄弱|欠缺|缺乏|"
-    r"有待|短板|滞后|偏少|偏低|较少|较弱|仅有|仅|尚未|尚不|存在.{0,6}问题|问题突出|差距"
+    r"不足|不够|不强|不高|不深|不到位|不全|不完善|不健全|不规范|不平衡|不充分|不畅|不严|不会|不到\d|"
+    r"单一|薄弱|欠缺|缺乏|短缺|缺(?![失席])|"
+    r"有待|短板|滞后|落后|老化|流失|偏少|偏低|偏高|较少|较弱|仅有|只有|仅|尚未|尚不|未能|未及时|"
+    r"(?<![全从])未(?!发生|出现|发现)(?=[\u4e00-\u9fff])|"
+    r"存在.{0,6}问题|问题突出|问题仍|仍存在|仍然存在|差距|难(?!度)|慢|弱|低(?!于)|"
+    r"压力大|流动大|同质化|卡顿|漏报|多为兼职"
 )
-# Words that mark a cause ("由于…", "根源在于…").
-_CAUSE_RE = re.compile(r"原因|根源|由于|导致|源于|归因")
+# Words that mark a cause ("由于…", "根源在于…", "意识淡薄", "重视不够").
+_CAUSE_RE = re.compile(
+    r"原因|根源|由于|导致|源于|归因|意识淡薄|认识不到位|认识不足|重视不够|重视程度不够|"
+    r"精力投入不够|待遇低|晋升难|脱节|边界不清|缺乏.{0,4}依据"
+)
 # Words that mark an intention when the status words of the facts parser did not fire.
-_PLAN_RE = re.compile(r"^(?:下一步|下步|明年|今后|\d{4}年将|将要|要|需要|必须)|力争|计划|拟|打算|争取")
+_PLAN_RE = re.compile(
+    r"^(?:下一步|下步|明年|今后|\d{4}年将|将要|要|需要|必须)|力争|计划|拟|打算|争取|目标"
+)
 
-# Words that mark something done; a fact with none of these (and no other cue) is of unclear kind.
+# Words that mark something done; a fact with none of these (and no other cue) is of unclear
+# kind. A count with its measure word ("化解积案17件", "智慧教室24间") reports a result.
 _DONE_RE = re.compile(
     r"已|开展|召开|举办|举行|组织|完成|建成|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
-    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|上线|开通|"
-    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:次|场|篇|期|个|人次|名|条|项|家|万|%)"
+    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|"
+    r"\d+(?:\.\d+)?\s*(?:余|多)?\s*[万亿]?\s*"
+    r"(?:次|场|篇|期|个|人次|名|条|项|家|%|节|户|件|起|间|人|元|轮|处|所|座|亩|公里|批|支|部|套|台)"
 )
 
 _PLAN_ROLES = (Role.PLANS, Role.TASKS, Role.REQUIREMENTS)

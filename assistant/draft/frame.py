@@ -60,11 +60,31 @@ _CJK = r"\u4e00-\u9fff"
 _FULL = {";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 
 
+# URLs, e-mail addresses and domain names are kept exactly as the user wrote them.
+_VERBATIM = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]+"
+    r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|(?:www\.)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+[^\s\u3000-\u303f\uff00-\uffef\u4e00-\u9fff]*"
+)
+
+
 def to_fullwidth(text: str) -> str:
     """Half-width punctuation in Chinese text to full width; spaces inside Chinese removed.
 
-    Decimal points, thousands separators and times (1,000 / 27.4 / 10:30) are kept.
+    Decimal points, thousands separators and times (1,000 / 27.4 / 10:30) are kept, and so are
+    URLs and e-mail addresses ("http://" stays "http://").
     """
+    kept: list[str] = []
+
+    def stash(m: re.Match[str]) -> str:
+        kept.append(m.group())
+        return f"\x00{len(kept) - 1}\x00"
+
+    t = _to_fullwidth(_VERBATIM.sub(stash, text))
+    return re.sub(r"\x00(\d+)\x00", lambda m: kept[int(m.group(1))], t)
+
+
+def _to_fullwidth(text: str) -> str:
     t = text.replace("\u3000", " ")
     t = re.sub(rf"(?<=[{_CJK}\d%）”》])\s+(?=[{_CJK}（“《])", "", t)
     t = re.sub(rf"(?<=[{_CJK}（“《，。；：])\s+(?=[{_CJK}\d])", "", t)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Literal
 
 from assistant.draft.frame import (
     PLACEHOLDER_LEAD,
@@ -30,7 +31,8 @@ from assistant.draft.grouping import (
     sanitise_formula,
     terms,
 )
-from assistant.errors import RevisionNotUnderstoodError
+from assistant.draft.leads import PhraseTable, build_lead, load_table, mine
+from assistant.errors import NothingToAddError, RevisionNotUnderstoodError
 from assistant.models import Exemplar, Fact, Role, WantedShape
 from assistant.text.citations import CITATION_RE, cited_ids
 from assistant.text.numerals import CN_NUM, cn_numeral, cn_to_int, cn_to_number
@@ -210,13 +212,24 @@ def _pick_lead(
 
 
 # ---- the drafter ------------------------------------------------------------------------------------
+def phrase_table(parsed: Sequence[Frame]) -> PhraseTable:
+    """The lead-phrase table with the verbs and results of the exemplars' own lead phrases."""
+    return load_table().with_mined(*mine([lead for lead, _ in _lead_pool(parsed)]))
+
+
 def draft_offline(
     role: Role,
     facts: list[Fact],
     exemplars: list[Exemplar],
     shape: WantedShape | None = None,
+    leads: Literal["build", "sample"] = "build",
 ) -> str:
-    """Draft a section of ``role`` from ``facts`` in the frame of ``exemplars[0]``."""
+    """Draft a section of ``role`` from ``facts`` in the frame of ``exemplars[0]``.
+
+    ``leads="build"`` gives every point a lead phrase built from its own facts (the frame asks
+    for them); ``"sample"`` is the earlier drafter, kept as the eval's baseline: a sample's lead
+    phrase when one matches the topic, else a 【待补充】 slot.
+    """
     frame, parsed = build_frame(role, exemplars, shape)
     inline = frame.layout == "inline" and frame.sep == "；"
     texts = [fact_sentence(f.text, inline) for f in facts]
@@ -224,10 +237,16 @@ def draft_offline(
     n_max = shape.n_points if shape and shape.n_points else None
     groups = [[keep[i] for i in g] for g in group_facts([texts[i] for i in keep], n_max)]
     pool = _lead_pool(parsed) if frame.has_leads else []
+    table = phrase_table(parsed) if frame.has_leads and leads == "build" else None
     used: set[str] = set()
-    for g in groups:
-        topic = frozenset().union(*(terms(texts[i]) for i in g))
-        lead = _pick_lead(topic, pool, used) if frame.has_leads else None
+    for k, g in enumerate(groups):
+        lead: str | None = None
+        if frame.has_leads:
+            # A sample's lead phrase on a strong topic match (DRAFTING.md rule 3), else one
+            # built from the point's own facts.
+            lead = _pick_lead(frozenset().union(*(terms(texts[i]) for i in g)), pool, used)
+        if lead is None and table is not None:
+            lead = build_lead(role, [facts[i].text for i in g], k, table)
         frame.items.append(Item(lead, [Seg(texts[i], [facts[i].id]) for i in g]))
     if not frame.items:
         frame.items.append(Item(None, [Seg("【待补充：本部分的具体内容】", [])]))
@@ -332,7 +351,11 @@ _ADD = re.compile(
 
 
 def revise_offline(
-    draft: str, instruction: str, facts: list[Fact], exemplars: list[Exemplar]
+    draft: str,
+    instruction: str,
+    facts: list[Fact],
+    exemplars: list[Exemplar],
+    role: Role | None = None,
 ) -> str:
     """Apply a usual Chinese revision request to a draft without a model.
 
@@ -340,6 +363,7 @@ def revise_offline(
     """
     ins = to_fullwidth(instruction.strip())
     frame = parse_section(draft)
+    role = role or _role_of_title(frame.title)
     by_id = {f.id: f for f in facts}
     if re.search(r"压缩|缩短|精简|删减|控制在|不超过|缩写|简短|简洁|短一些|短一点", ins):
         m = _CN_AMOUNT.search(ins)
@@ -348,27 +372,42 @@ def revise_offline(
         fr, conn = shorten(frame, limit)
         return render(fr, connectives=conn)
     if re.search(r"（一）|（二）|\(一\)|小标题格式|分标题", ins):
-        return _restyle(frame, "children", exemplars)
+        return _restyle(frame, "children", exemplars, role, by_id)
     if re.search(r"一是|二是", ins) and re.search(r"改|换|用|变", ins):
-        return _restyle(frame, "一是", exemplars)
+        return _restyle(frame, "一是", exemplars, role, by_id)
     if re.search(r"一要|二要", ins) and re.search(r"改|换|用|变", ins):
-        return _restyle(frame, "一要", exemplars)
+        return _restyle(frame, "一要", exemplars, role, by_id)
     if (m := _ORDINAL.search(ins)) and re.search(r"具体|详细|充实|展开|丰富|细化|多写", ins):
         return _elaborate(frame, cn_to_int(m.group(1)), by_id, facts)
     if (m := _ADD.search(ins)) and (topic := m.group(1).strip("“”\"'「」 ，")):
-        return _add_topic(frame, topic, facts, exemplars)
+        return _add_topic(frame, topic, facts, exemplars, role)
     raise RevisionNotUnderstoodError(instruction, _OFFLINE_HELP)
 
 
-def _restyle(frame: Frame, target: str, exemplars: Sequence[Exemplar]) -> str:
+def _role_of_title(title: str) -> Role:
+    """The role a draft's heading names ("存在的主要问题" -> problems); 工作情况 by default."""
+    for r in (Role.PROBLEMS, Role.CAUSES, Role.PLANS, Role.REQUIREMENTS, Role.TASKS):
+        if any(c in title for c in ROLE_CUES.get(r, ())):
+            return r
+    return Role.ACHIEVEMENTS
+
+
+def _item_facts(it: Item, by_id: dict[str, Fact]) -> list[str]:
+    """The texts of the facts a point cites (its own words when it cites none)."""
+    texts = [by_id[f].text for s in it.segs for f in s.facts if f in by_id]
+    return texts or [_point_text(it)]
+
+
+def _restyle(
+    frame: Frame, target: str, exemplars: Sequence[Exemplar], role: Role, by_id: dict[str, Fact]
+) -> str:
     fr = frame.copy()
-    pool = _lead_pool([parse_section(e.text) for e in exemplars])
     if target == "children":
         if fr.layout != "children":
-            used: set[str] = {it.lead for it in fr.items if it.lead}
-            for it in fr.items:
+            table = phrase_table([parse_section(e.text) for e in exemplars])
+            for k, it in enumerate(fr.items):
                 if not it.lead:
-                    it.lead = _pick_lead(terms(_point_text(it)), pool, used)
+                    it.lead = build_lead(role, _item_facts(it, by_id), k, table)
             fr.layout, fr.style, fr.has_leads, fr.child_inline = "children", "（一）", True, True
             fr.opening_inline = False
     else:
@@ -397,15 +436,15 @@ def _elaborate(frame: Frame, k: int, by_id: dict[str, Fact], facts: list[Fact]) 
     related = [
         f for f in facts if f.id not in used and overlap(terms(f.text), topic) >= 1
     ]
-    if related:
-        it.segs.extend(Seg(fact_sentence(f.text, inline), [f.id]) for f in related)
-    else:
-        it.segs.append(Seg(f"【待补充：第{cn_numeral(k)}点的具体做法、数据和成效】", []))
+    if not related:
+        # Nothing more to say from the facts: say so rather than pad the point.
+        raise NothingToAddError(cn_numeral(k))
+    it.segs.extend(Seg(fact_sentence(f.text, inline), [f.id]) for f in related)
     return render(fr)
 
 
 def _add_topic(
-    frame: Frame, topic: str, facts: list[Fact], exemplars: Sequence[Exemplar]
+    frame: Frame, topic: str, facts: list[Fact], exemplars: Sequence[Exemplar], role: Role
 ) -> str:
     fr = frame.copy()
     if fr.layout == "prose":
@@ -421,8 +460,8 @@ def _add_topic(
     if hits:
         lead = None
         if fr.has_leads:
-            pool = _lead_pool([parse_section(e.text) for e in exemplars])
-            lead = _pick_lead(tt | terms("".join(f.text for f in hits)), pool, {i.lead for i in fr.items if i.lead})
+            table = phrase_table([parse_section(e.text) for e in exemplars])
+            lead = build_lead(role, [f.text for f in hits], len(fr.items), table)
         fr.items.append(Item(lead, [Seg(fact_sentence(f.text, inline), [f.id]) for f in hits]))
     else:
         fr.items.append(Item(None, [Seg(f"【待补充：{topic}方面的情况】", [])]))

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from assistant.draft.allocate import fact_ranges, select_facts, selection_note
-from assistant.errors import AssistantError, NoFactsError
+from assistant.errors import AssistantError, NoFactsError, NothingToAddError
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
 from assistant.plan import (
@@ -213,6 +213,8 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _draft_all(ctx, cid, facts)
         else:
             _say(ctx, cid, intent.suggestion or "", kind="text")
+    except NothingToAddError as exc:  # not a failure: the draft already says all it can
+        _say(ctx, cid, str(exc), kind="notice")
     except AssistantError as exc:
         _say(ctx, cid, str(exc), kind="error")
 
@@ -381,8 +383,10 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
         )
         return
     draft = base.draft
-    if facts:  # revisions use the facts as they are now, edits included
-        draft = dataclasses.replace(draft, facts=list(facts))
+    if facts:  # revisions use the facts as they are now, edits included, of this section only
+        cited = {f.id for f in draft.facts}
+        fitting = {f.id for f in select_facts(draft.role, facts).used}
+        draft = dataclasses.replace(draft, facts=[f for f in facts if f.id in cited | fitting])
     cfg = state.effective_settings(ctx)
     instruction = intent.instruction or intent.text
     stream = ctx.assistant.stream_revision(draft, instruction, engine=cfg.engine, settings=cfg)
