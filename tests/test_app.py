@@ -91,6 +91,36 @@ def test_strip_markers() -> None:
     assert strip_markers("三、下一步工作打算") == "下一步工作打算"
 
 
+def test_diff_as_marked_up_text() -> None:
+    from assistant.ui.render import diff_html
+
+    out = diff_html("一是宣传干部仅有3名。\n二是<b>。", "一是宣传干部仅有5名。\n二是<b>，新增一句。")
+    assert '<del class="diff-del" title="删去">3</del><ins class="diff-ins" title="新增">5</ins>' in out
+    assert '<ins class="diff-ins" title="新增">，新增一句</ins>' in out
+    assert "&lt;b&gt;" in out and "<br>" in out and "\n" not in out
+
+
+@pytest.mark.parametrize(
+    ("why", "n_points", "point_style", "n_children", "expected"),
+    [
+        ({"role_match": "exact", "shared_terms": ["理论学习", "宣传干部", "研判", "舆情"]}, 3, "一是", 0,
+         "同为“存在问题”，是三点“一是”式，都讲到理论学习、宣传干部、研判"),
+        ({"role_match": "related", "shared_terms": []}, 0, "none", 4, "是相近的“存在问题”，分四个小标题"),
+        ({}, 1, "一是", 0, "是“存在问题”"),
+    ],
+)
+def test_why_a_sample_was_chosen_in_plain_words(
+    why: dict, n_points: int, point_style: str, n_children: int, expected: str  # type: ignore[type-arg]
+) -> None:
+    from assistant.models import Exemplar, Role
+    from assistant.ui.render import why_plain
+
+    e = Exemplar(report="r", title="t", source="s", section_id="x", heading="二、存在问题", path=[],
+                 role=Role.PROBLEMS, level=1, n_points=n_points, n_children=n_children,
+                 heading_style="一、", point_style=point_style, score=0.1, why=why, text="", body="")  # fmt: skip
+    assert why_plain(e) == expected
+
+
 def test_diff_by_sentence() -> None:
     d = diff_text("甲。乙。丙。", "甲。乙改。丙。", "第1版", "第2版")
     assert "-乙。" in d and "+乙改。" in d and "--- 第1版" in d

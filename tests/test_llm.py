@@ -6,6 +6,7 @@ OpenAI-compatible server on 127.0.0.1. Chain-logic tests use langchain's FakeLis
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Generator
 from itertools import pairwise
 from pathlib import Path
@@ -568,6 +569,9 @@ def test_service_falls_back_to_the_offline_draft(
     assert result.engine == "offline"
     assert result.notice is not None
     assert reason in result.notice and "已改用离线起草" in result.notice
+    # the time actually waited, retries included (not the per-request timeout)
+    waited = re.search(r"实际等待(\d+)秒", result.notice)
+    assert waited is not None and int(waited.group(1)) <= 30
     assert result.text == draft_offline(Role.PROBLEMS, result.facts, result.exemplars)
     assert streamed.strip() == result.text.strip()
     assert result.review.verdict in ("pass", "flagged", "unverified")

@@ -155,6 +155,7 @@ _INLINE_ENUMS = (
     re.compile(r"[①-⑳]"),
     re.compile(r"[（(]\s*\d{1,2}\s*[）)]"),
     re.compile(r"(?<![\d.])\d{1,2}\s*[.．、](?!\d)"),
+    re.compile(r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]、"),
 )
 # A clause that continues the one before it ("…为主", "其中…", "均在24小时内回应").
 _CONTINUES = re.compile(r"^(?:以|并|且|但|均|其中|主要|同时|导致|造成|占|达|较|比|同比|环比|覆盖|涉及|包括|含|为|是|即|分别|共|合计)")
@@ -164,6 +165,8 @@ _CUE_OR_NUMBER = re.compile(r"\d|已|拟|将|计划|力争|完成|开展|仅|不
 def _enum_value(marker: str) -> int:
     if "①" <= marker[0] <= "⑳":
         return ord(marker[0]) - ord("①") + 1
+    if marker[0] in _CN_ORD:
+        return _CN_ORD.index(marker[0]) + 1
     digits = re.sub(r"\D", "", marker)
     return int(digits) if digits else 0
 

@@ -4,6 +4,7 @@ and the export of the assembled report."""
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -297,6 +298,10 @@ def _say(ctx: Ctx, cid: int, text: str, kind: str = "text") -> None:
     _render_message(ctx, ctx.store.add_message(cid, "assistant", text, kind=kind))
 
 
+def _cancelled(ctx: Ctx, cid: int) -> None:
+    ctx.store.add_message(cid, "assistant", "已取消：没有等模型回复。可以重新发送要求。", kind="notice")
+
+
 def _stream_and_save(
     ctx: Ctx,
     cid: int,
@@ -312,7 +317,14 @@ def _stream_and_save(
     straight to the reviewed view: streaming it would only replay it with a typing effect."""
     with st.chat_message("assistant"):
         note = st.empty()
-        note.caption(caption)
+        cancel = st.empty()
+        if live:
+            note.caption(f"{caption}正在等待模型回复……")
+            # A click reruns the script, which abandons this stream; the callback says so.
+            cancel.button("取消", key=f"cancel_{cid}_{section_key}_{time.monotonic_ns()}",
+                          on_click=_cancelled, args=(ctx, cid))  # fmt: skip
+        else:
+            note.caption(caption)
         # write_stream straight into the placeholder: a stream written inside a container of
         # an st.empty() would survive the swap below as a stray copy.
         slot = st.empty()
@@ -321,6 +333,7 @@ def _stream_and_save(
         else:
             stream.run()
         note.empty()
+        cancel.empty()
         if stream.result is None:
             raise AssistantError("没有完成，请重试。")
         version = ctx.store.save_draft(cid, section_key, stream.result, instruction=instruction)
@@ -354,7 +367,7 @@ def _draft(
         settings=cfg,
         heading=item.heading if item and item.role == role else None,
     )
-    caption = f"正在起草“{role_label(role)}”，参照范文库中同类段落…"
+    caption = f"正在起草“{role_label(role)}”，参照范文库中同类段落。"
     return _stream_and_save(ctx, cid, caption, stream, section_key, live=cfg.engine == "llm")
 
 
@@ -390,7 +403,7 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
     cfg = state.effective_settings(ctx)
     instruction = intent.instruction or intent.text
     stream = ctx.assistant.stream_revision(draft, instruction, engine=cfg.engine, settings=cfg)
-    caption = f"正在按“{instruction}”修改“{role_label(draft.role)}”第{base.version}版…"
+    caption = f"正在按“{instruction}”修改“{role_label(draft.role)}”第{base.version}版。"
     _stream_and_save(
         ctx,
         cid,

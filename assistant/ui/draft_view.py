@@ -15,7 +15,7 @@ from assistant.sessions import DraftVersion
 from assistant.ui.audit_view import logged_export
 from assistant.ui.render import (
     ENGINE_LABELS,
-    diff_text,
+    diff_html,
     escape_md,
     export_warning,
     facts_markdown,
@@ -31,6 +31,7 @@ from assistant.ui.render import (
     used_facts,
     verdict_long,
     verdict_short,
+    why_plain,
     why_text,
 )
 from assistant.ui.state import Ctx
@@ -164,9 +165,11 @@ def _exemplars(d: Draft) -> None:
             f"**{i}. 《{escape_md(e.title)}》**  \n{escape_md(where)} · `{role_label(e.role)}`"
             f" · 得分 {e.score:.2f}"
         )
+        st.caption("选用理由：" + why_plain(e))
         why = why_text(e.why)
         if why:
-            st.caption("选用理由：" + why)
+            with st.expander("详情（检索得分）"):
+                st.caption(why)
         with st.expander("查看范文原文"):
             st.markdown(
                 f'<div style="white-space:pre-wrap;font-size:.9em">{html.escape(e.text)}</div>',
@@ -275,8 +278,12 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
                          format_func=lambda n: f"第{n}版")  # fmt: skip
         b = c2.selectbox("与", numbers, index=b_default, key=f"diff_b_{version.id}",
                          format_func=lambda n: f"第{n}版")  # fmt: skip
-        diff = diff_text(by_no[a].draft.text, by_no[b].draft.text, f"第{a}版", f"第{b}版")
-        st.code(diff or "两个版本内容相同。", language="diff", wrap_lines=True)
+        old, new = by_no[a].draft.text, by_no[b].draft.text
+        if old == new:
+            st.caption("两个版本内容相同。")
+        else:
+            st.caption(f"第{a}版 → 第{b}版：删去的文字划线标红，新增的文字标绿。")
+            st.markdown(diff_html(old, new), unsafe_allow_html=True)
     title = role_label(version.draft.role)
     warning = export_warning([version.draft.review])
     if warning:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from assistant.models import ROLE_LABELS, Draft, Fact, Flag, Review, Role
+from assistant.models import ROLE_LABELS, Draft, Exemplar, Fact, Flag, Review, Role
 from assistant.text.citations import CITATION_RE
 from assistant.text.headings import HEADING_RE, strip_heading_marker
 
@@ -225,6 +225,54 @@ def diff_text(old: str, new: str, old_name: str, new_name: str) -> str:
     return "\n".join(lines)
 
 
+def diff_html(old: str, new: str) -> str:
+    """The change from ``old`` to ``new`` as marked-up text: deleted words struck through in
+    red, added words highlighted in green, paragraphs kept (escaped HTML, one line)."""
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    out: list[str] = []
+
+    def esc(t: str) -> str:
+        return html.escape(t).replace("\n", "<br>")
+
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal":
+            out.append(esc(old[a1:a2]))
+            continue
+        if a2 > a1:
+            out.append(f'<del class="diff-del" title="删去">{esc(old[a1:a2])}</del>')
+        if b2 > b1:
+            out.append(f'<ins class="diff-ins" title="新增">{esc(new[b1:b2])}</ins>')
+    return f'<div class="diff">{"".join(out)}</div>'
+
+
+_CN_COUNT = "零一二三四五六七八九十"
+
+
+def why_plain(e: Exemplar) -> str:
+    """Why a sample section was chosen, as a drafter says it:
+    "同为“存在问题”，也是三点“一是”式，都讲到理论学习、宣传干部"."""
+    why = e.why or {}
+    parts: list[str] = []
+    label = role_label(e.role)
+    match = str(why.get("role_match"))
+    if match in ("exact", "True", "given"):
+        parts.append(f"同为“{label}”")
+    elif match == "related":
+        parts.append(f"是相近的“{label}”")
+    else:
+        parts.append(f"是“{label}”")
+    n = e.n_children or e.n_points
+    count = _CN_COUNT[n] if 0 < n <= 10 else str(n)
+    if e.n_children >= 2:
+        parts.append(f"分{count}个小标题")
+    elif e.n_points >= 2 and e.point_style and e.point_style != "none":
+        parts.append(f"是{count}点“{e.point_style}”式")
+    terms = [str(t) for t in (why.get("shared_terms") or [])[:3]]
+    if terms:
+        parts.append("都讲到" + "、".join(terms))
+    return "，".join(parts)
+
+
 def outline_markdown(outline: Sequence[dict[str, Any]]) -> str:
     """An indented tree of a report's sections with their role labels."""
     lines: list[str] = []
@@ -330,5 +378,8 @@ PAGE_CSS = """
 .compare td, .compare th { vertical-align: top; padding: 4px 6px; }
 .compare td:first-child { width: 60%; }
 .flag-legend mark { padding: 0 4px; margin-right: 4px; border-radius: 3px; font-size: .85em; }
+.diff { line-height: 1.9; font-size: .92em; }
+.diff del.diff-del { color: #c92a2a; background: #ffe3e3; text-decoration: line-through; }
+.diff ins.diff-ins { color: #2b8a3e; background: #d3f9d8; text-decoration: none; }
 </style>
 """
