@@ -137,6 +137,11 @@ def _last_words(words: tuple[str, ...], limit: int) -> tuple[str, ...]:
     return tuple(kept)
 
 
+def is_topic_word(word: str) -> bool:
+    """A word that can name a topic (not a cue, a measure, a time or a generic word)."""
+    return bool(_CJK2.match(word)) and word not in _NOT_TOPIC and clean_for_copy(word)
+
+
 def _topic_word(word: str, flag: str) -> str | None:
     word = _CUE_TAIL.sub("", word) if len(word) > 3 else word
     if (

@@ -267,7 +267,9 @@ def why_plain(e: Exemplar) -> str:
         parts.append(f"分{count}个小标题")
     elif e.n_points >= 2 and e.point_style and e.point_style != "none":
         parts.append(f"是{count}点“{e.point_style}”式")
-    terms = [str(t) for t in (why.get("shared_terms") or [])[:3]]
+    from assistant.draft.leads import is_topic_word
+
+    terms = [str(t) for t in why.get("shared_terms") or [] if is_topic_word(str(t))][:3]
     if terms:
         parts.append("都讲到" + "、".join(terms))
     return "，".join(parts)
