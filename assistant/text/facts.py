@@ -165,8 +165,8 @@ _CUE_OR_NUMBER = re.compile(r"\d|已|拟|将|计划|力争|完成|开展|仅|不
 def _enum_value(marker: str) -> int:
     if "①" <= marker[0] <= "⑳":
         return ord(marker[0]) - ord("①") + 1
-    if marker[0] in _CN_ORD:
-        return _CN_ORD.index(marker[0]) + 1
+    if marker[0] in "一二三四五六七八九十":
+        return cn_to_int(marker[0])
     digits = re.sub(r"\D", "", marker)
     return int(digits) if digits else 0
 
