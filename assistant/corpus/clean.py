@@ -323,7 +323,8 @@ def split_heading_body(piece: str) -> list[str]:
     head, body = piece[: offset + cut].rstrip(), rest[cut:].strip()
     if not body:
         return [piece]
-    return [head, body]
+    # the body may open with a sub-heading of its own ("一、…根基 1.深化理论学习。严格…")
+    return [head, *split_heading_body(body)] if match_heading(body) else [head, body]
 
 
 def _inline_cuts(seg: str) -> list[int]:

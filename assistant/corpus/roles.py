@@ -354,6 +354,7 @@ def _topical(
     after_plans: bool,
     problems_follow: bool,
     preamble_says: str,
+    is_last: bool = False,
 ) -> RoleGuess:
     """Role of a level-1 heading that does not name its role."""
     lean = ev.lean()
@@ -375,9 +376,10 @@ def _topical(
             reasons.append(f"开头说“{preamble_says}”")
     elif g is Genre.PROSPECTIVE:
         base = Role.TASKS
-        if cue is not None and cue.role in (Role.REQUIREMENTS, Role.PRINCIPLES):
+        # "强化组织保障，…" closing a plan is its requirements; earlier it is one more task
+        if cue is not None and cue.role is Role.REQUIREMENTS and is_last:
             base = cue.role
-            reasons.append(f"标题含“{cue.word}”")
+            reasons.append(f"最后一部分，标题含“{cue.word}”")
         reasons.append(f"{_TOPICAL_LABEL[g]}（{genre.reason}）中的主题式标题")
     if lean is Role.PLANS and g is Genre.PROSPECTIVE:
         lean = Role.TASKS
@@ -448,6 +450,7 @@ def assign_roles(title: str, nodes: Sequence[RoleNode]) -> list[RoleGuess]:
                 seen_plans,
                 any(k > i for k in problem_at),
                 preamble_says,
+                i == tops[-1],
             )
         out[i] = guess
         seen_problems |= guess.role in (Role.PROBLEMS, Role.CAUSES)
