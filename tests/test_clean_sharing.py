@@ -3,8 +3,11 @@ split sentences, half-width punctuation, run-in level-1 headings, stray spaces i
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from assistant.cli import main
 from assistant.corpus import parse_text
 from assistant.corpus.clean import (
     clean_text,
@@ -115,3 +118,15 @@ def test_shared_page_gives_its_real_outline() -> None:
         assert junk not in r.text
     assert "为经济建设发展提供安全稳定环境。" in r.sections[0].body
     assert "三是部分村居调委会作用发挥有待加强。" in r.section("2").body
+
+
+def test_outline_command_on_a_shared_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "shared.txt"
+    page.write_text(SHARED_PAGE, encoding="utf-8")
+    assert main(["outline", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "一、完成的主要工作  [工作情况/主要做法" in out
+    assert "二、存在的问题  [存在问题" in out
+    assert "三、2025年工作打算  [下步打算/工作措施" in out
+    for junk in ("由会员分享", "珍藏版", "2、", "3、"):
+        assert junk not in out
