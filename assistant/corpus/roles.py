@@ -167,6 +167,7 @@ class HeadingCue:
     strong: bool  # the heading names the role (not a topical heading that mentions a word)
 
 
+@lru_cache(maxsize=4096)
 def heading_cue(title: str) -> HeadingCue | None:
     """The role a heading names. Strong when the heading is short and untopical ("存在问题",
     "2024年工作推进情况"), or the cue is its head noun (at its end); weak inside a topical
