@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from assistant.models import Role
+from assistant.text.status import status_marks
 
 WORDS_FILE = Path(__file__).resolve().parents[2] / "prompts" / "role_words.toml"
 
@@ -263,6 +264,8 @@ class BodyEvidence:
 
 
 def body_evidence(text: str) -> BodyEvidence:
+    """Done, shortcoming and intention words of a body, in order of appearance. Done/planned
+    status words are the review's (``assistant.text.status``); the rest is role_words.toml."""
     w = words()
     opener = None
     head = text.lstrip()[:120]
@@ -270,10 +273,15 @@ def body_evidence(text: str) -> BodyEvidence:
         if rx.search(head):
             opener = role
             break
+    marks = status_marks(text)
+    done = [(m.start, m.text) for m in marks if m.status == "done"]
+    planned = [(m.start, m.text) for m in marks if m.status == "planned"]
+    done += [(m.start(), m.group(0)) for m in w.done.finditer(text)]
+    planned += [(m.start(), m.group(0)) for m in w.intent.finditer(text)]
     return BodyEvidence(
-        done=tuple(m.group(0) for m in w.done.finditer(text)),
+        done=tuple(t for _, t in sorted(done)),
         short=tuple(m.group(0) for m in w.short.finditer(text)),
-        intent=tuple(m.group(0) for m in w.intent.finditer(text)),
+        intent=tuple(t for _, t in sorted(planned)),
         opener=opener,
     )
 

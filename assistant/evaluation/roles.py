@@ -153,7 +153,7 @@ def evaluate_split(split: str, settings: Settings, gold_dir: Path = GOLD_DIR) ->
         "reports": len(files),
         "ours": ours,
         "baseline": base,
-        "by_genre": per_genre,
+        "by_genre": per_genre if split != "heldout" else {},
         "errors": errors,
         "files": reports,
     }
@@ -208,8 +208,10 @@ def format_roles(res: dict[str, Any]) -> str:
         for name, key in (("本系统（标题+体裁+位置+正文）", "ours"), ("关键词基线（仅标题词）", "baseline")):
             s = r[key]
             lines.append(f"  {name:<22}{_acc(s['1']):<18}{_acc(s['2']):<18}")
-        lines.append("  按体裁（一级，本系统/基线）：")
-        for genre, g in sorted(r["by_genre"].items()):
+        # per genre for dev only: held-out figures stay aggregate (nothing to tune on)
+        if r["split"] != "heldout":
+            lines.append("  按体裁（一级，本系统/基线）：")
+        for genre, g in sorted(r["by_genre"].items()) if r["split"] != "heldout" else ():
             if g["total"]:
                 lines.append(
                     f"    {genre or '未标体裁'}：{g['correct']}/{g['total']}，基线 {g['baseline_correct']}/{g['total']}"
