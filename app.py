@@ -60,7 +60,7 @@ def main() -> None:
                 render_desk(ctx, cid)
         render_sidebar(ctx, cid)
         # After the first page is on screen, not competing with it.
-        ctx.assistant.warm_up()
+        state.warm_up(ctx.assistant)
     except AssistantError as exc:
         st.error(str(exc))
 

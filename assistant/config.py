@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     # A shared Chroma server ("http://host:port"); None = embedded persistent Chroma in data_dir.
     chroma_url: str | None = None
+    # Headers sent to that server, e.g. the token a reverse proxy in front of it checks: a JSON
+    # object ('{"X-Chroma-Token": "..."}') or "Name: value" pairs separated by ";" or newlines.
+    chroma_headers: SecretStr | None = None
 
     # Embedding used by the index. "hash" is weight-free and offline (the default, chosen by the
     # figures in README); "openai" uses the configured OpenAI-compatible endpoint.

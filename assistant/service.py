@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -29,7 +30,8 @@ from assistant.models import (
 )
 from assistant.text.citations import strip_citations
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # imported lazily at run time: the index pulls in Chroma
+    from assistant.index.store import SectionIndex
     from assistant.plan import Plan, PlanItem, SectionStep
 
 Progress = Callable[[int, int, str], None]
@@ -152,11 +154,12 @@ def exemplar_from_section(report: Report, section_id: str) -> Exemplar:
 
 
 class Assistant:
-    """Service object: build once per process with a Settings and share it."""
+    """Service object: build once per process with a Settings and share it (thread-safe)."""
 
     def __init__(self, settings: Settings | None = None) -> None:
         self.settings = settings or Settings()
-        self._index: Any = None
+        self._index: SectionIndex | None = None
+        self._index_lock = threading.Lock()
 
     # ---- corpus -----------------------------------------------------------------
     def outline(self, path: str | Path) -> Report:
@@ -166,12 +169,14 @@ class Assistant:
 
     # ---- index ------------------------------------------------------------------
     @property
-    def index(self) -> Any:
-        if self._index is None:
-            from assistant.index.store import SectionIndex
+    def index(self) -> SectionIndex:
+        # One index per Assistant, shared by every thread (the app's sessions).
+        with self._index_lock:
+            if self._index is None:
+                from assistant.index.store import SectionIndex
 
-            self._index = SectionIndex(self.settings)
-        return self._index
+                self._index = SectionIndex(self.settings)
+            return self._index
 
     def build_index(
         self,
@@ -180,20 +185,17 @@ class Assistant:
         progress: Progress | None = None,
     ) -> IndexResult:
         targets = [Path(p) for p in paths] if paths else [self.settings.knowledge_dir]
-        result: IndexResult = self.index.update(targets, prune=prune, progress=progress)
-        return result
+        return self.index.update(targets, prune=prune, progress=progress)
 
     def remove_report(self, report_id: str) -> None:
         self.index.remove(report_id)
 
     def reports(self) -> list[ReportInfo]:
-        infos: list[ReportInfo] = self.index.reports()
-        return infos
+        return self.index.reports()
 
     def report_outline(self, report_id: str) -> list[dict[str, Any]]:
         """The stored outline of one indexed report: dicts shaped like `assistant outline --json`."""
-        outline: list[dict[str, Any]] = self.index.report_outline(report_id)
-        return outline
+        return self.index.report_outline(report_id)
 
     def search(
         self,
@@ -203,10 +205,9 @@ class Assistant:
         k: int = 5,
         exclude_reports: Iterable[str] = (),
     ) -> list[Exemplar]:
-        found: list[Exemplar] = self.index.search(
+        return self.index.search(
             parse_role(role), topic, shape=shape, k=k, exclude_reports=tuple(exclude_reports)
         )
-        return found
 
     # ---- facts and review -------------------------------------------------------
     @staticmethod
@@ -343,8 +344,19 @@ class Assistant:
             check_text=lambda text: length_notice(instruction, text),
         )
 
-    def draft(self, role: str | Role, facts: Sequence[Fact] | str, **kw: Any) -> Draft:
-        return self.stream_draft(role, facts, **kw).run()
+    def draft(
+        self,
+        role: str | Role,
+        facts: Sequence[Fact] | str,
+        engine: str | None = None,
+        shape: WantedShape | None = None,
+        k: int = 3,
+        settings: Settings | None = None,
+        heading: str | None = None,
+    ) -> Draft:
+        return self.stream_draft(
+            role, facts, engine=engine, shape=shape, k=k, settings=settings, heading=heading
+        ).run()
 
     def _stream(
         self,

@@ -42,6 +42,7 @@ def _isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "ASSISTANT_OPENAI_API_KEY",
         "ASSISTANT_OPENAI_BASE_URL",
         "ASSISTANT_CHROMA_URL",
+        "ASSISTANT_CHROMA_HEADERS",
         "ASSISTANT_ENGINE",
     ):
         monkeypatch.delenv(var, raising=False)

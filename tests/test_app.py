@@ -355,7 +355,7 @@ def test_accepted_version_is_the_one_exported(app: AppTest) -> None:
     from assistant.export import to_markdown
     from assistant.sessions import SessionStore
     from assistant.ui.chat import assembled_sections
-    from assistant.ui.state import Ctx, OwnedAssistant
+    from assistant.ui.state import Ctx
 
     app.text_area[0].input(FACTS).run()
     _ask(app, "帮我写存在问题部分")
@@ -370,7 +370,7 @@ def test_accepted_version_is_the_one_exported(app: AppTest) -> None:
     cid = store.list_conversations()[0].id
     v1, v2 = store.versions(cid, "problems")
     assert v1.accepted and not v2.accepted
-    ctx = Ctx(OwnedAssistant(settings), store, settings)
+    ctx = Ctx(Assistant(settings), store, settings)
     md = to_markdown("报告", assembled_sections(ctx, cid))
     body = split_heading(v1.draft.text)[1]
     first_sentence = body.split("。")[0]

@@ -14,7 +14,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexBusyError
-from assistant.index.store import PREFIX, SectionIndex
+from assistant.index.store import SectionIndex
 from assistant.models import Role
 from tests.conftest import ROOT, SEEDS
 
@@ -23,21 +23,21 @@ CHILD = """
 import sys, time
 from pathlib import Path
 from assistant.config import Settings
-from assistant.index import store
+from assistant.index import cache, store, writer
 
 point, folder = sys.argv[1], sys.argv[2]
-original = getattr(store.SectionIndex, point)
+owner = {"commit": writer.Writer, "cache_write": cache.SidecarCache}[point]
+name = {"commit": "_commit", "cache_write": "write"}[point]
+original = getattr(owner, name)
 
 def paused(self, *args, **kwargs):
-    if point == "_write_sidecar":  # after the Chroma commit: let the commit happen first
-        print("PAUSED", flush=True)
-        time.sleep(120)
-    if point == "_commit":  # section records written, registry not yet committed
-        print("PAUSED", flush=True)
-        time.sleep(120)
+    # commit: section records written, registry not yet committed;
+    # cache_write: after the Chroma commit, before the local cache is updated
+    print("PAUSED", flush=True)
+    time.sleep(120)
     return original(self, *args, **kwargs)
 
-setattr(store.SectionIndex, point, paused)
+setattr(owner, name, paused)
 store.SectionIndex(Settings()).update([Path(folder)])
 """
 
@@ -62,14 +62,10 @@ def _wait_for(proc: subprocess.Popen[str], marker: str, timeout: float = 90) -> 
 
 
 def _chroma_records(idx: SectionIndex) -> int:
-    return sum(
-        idx._client.get_collection(n, embedding_function=None).count()
-        for n in idx._collection_names()
-        if n.startswith(f"{PREFIX}-sec-")
-    )
+    return int(idx.backend.count_sections())
 
 
-@pytest.mark.parametrize("point", ["_commit", "_write_sidecar"])
+@pytest.mark.parametrize("point", ["commit", "cache_write"])
 def test_sigkill_mid_index_keeps_previous_index_and_rerun_completes(tmp_path: Path, point: str) -> None:
     src = tmp_path / "k"
     src.mkdir()
@@ -101,7 +97,7 @@ def test_sigkill_mid_index_keeps_previous_index_and_rerun_completes(tmp_path: Pa
             proc.kill()
 
     after = SectionIndex(Settings())
-    if point == "_commit":
+    if point == "commit":
         # nothing was committed: exactly the previous index, still searchable
         assert after.count() == before
         assert {r.id: r.content_hash for r in after.reports()} == before_reports

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.errors import IndexUnavailableError
+from assistant.index.chroma import parse_headers
 from assistant.index.embeddings import HashEmbedder
 from assistant.index.store import SectionIndex
 from assistant.models import Role
@@ -105,4 +108,135 @@ def test_index_and_search_through_a_chroma_server(
 def test_unreachable_server_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ASSISTANT_CHROMA_URL", f"http://127.0.0.1:{_free_port()}")
     with pytest.raises(IndexUnavailableError, match="无法打开范文库"):
+        SectionIndex(Settings()).count()
+
+
+TOKEN = "s3cret-token"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+# The README's snippet, with the ports filled in: the proxy refuses any request without the token.
+NGINX_CONF = """
+user {user};
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/nginx-error.log;
+events {{ worker_connections 64; }}
+http {{
+  access_log off;
+  client_body_temp_path {tmp}/body;
+  proxy_temp_path {tmp}/proxy;
+  fastcgi_temp_path {tmp}/fastcgi;
+  uwsgi_temp_path {tmp}/uwsgi;
+  scgi_temp_path {tmp}/scgi;
+  server {{
+    listen 127.0.0.1:{port};
+    client_max_body_size 100m;
+    location / {{
+      if ($http_x_chroma_token != "{token}") {{ return 401; }}
+      proxy_pass http://127.0.0.1:{upstream};
+      proxy_http_version 1.1;
+      proxy_read_timeout 300s;
+    }}
+  }}
+}}
+"""
+
+
+@pytest.fixture
+def guarded_chroma(chroma_server: str, tmp_path: Path) -> Iterator[str]:
+    """`chroma run` behind Debian's nginx, which checks an X-Chroma-Token header."""
+    if not Path(NGINX).exists():
+        pytest.fail("nginx is missing: run `make sysdeps` (installs Debian's nginx)")
+    port = _free_port()
+    conf = tmp_path / "nginx.conf"
+    conf.write_text(
+        NGINX_CONF.format(
+            user=pwd.getpwuid(os.geteuid()).pw_name, tmp=tmp_path, port=port, token=TOKEN,
+            upstream=chroma_server.rsplit(":", 1)[1],
+        ),
+        encoding="utf-8",
+    )
+    proc = subprocess.Popen(
+        [NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(proc.stderr.read() if proc.stderr else "nginx did not start") from None
+                time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.mark.slow
+def test_chroma_behind_a_token_checking_proxy(
+    guarded_chroma: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "k"
+    src.mkdir()
+    shutil.copy(SEEDS[0], src / SEEDS[0].name)
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", guarded_chroma)
+    # the proxy really refuses a request without the token
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{guarded_chroma}/api/v2/heartbeat", timeout=5)
+    assert refused.value.code == 401
+
+    # no token, then a wrong one: a clear Chinese error that names the setting
+    for headers in (None, "X-Chroma-Token: wrong"):
+        if headers:
+            monkeypatch.setenv("ASSISTANT_CHROMA_HEADERS", headers)
+        with pytest.raises(IndexUnavailableError, match=r"拒绝访问.*ASSISTANT_CHROMA_HEADERS"):
+            SectionIndex(Settings(data_dir=tmp_path / "nobody")).count()
+
+    # with the token (either spelling) it indexes and searches through the proxy
+    monkeypatch.setenv("ASSISTANT_CHROMA_HEADERS", f"X-Chroma-Token: {TOKEN}")
+    alice = SectionIndex(Settings(data_dir=tmp_path / "alice"))
+    assert alice.update([src]).added == [SEEDS[0].stem]
+    found = alice.search(Role.PROBLEMS, "学习形式单一", k=2)
+    assert found and found[0].role == Role.PROBLEMS
+    monkeypatch.setenv("ASSISTANT_CHROMA_HEADERS", f'{{"X-Chroma-Token": "{TOKEN}"}}')
+    bob = SectionIndex(Settings(data_dir=tmp_path / "bob"))
+    assert [(e.report, e.section_id) for e in bob.search(Role.PROBLEMS, "学习形式单一", k=2)] == [
+        (e.report, e.section_id) for e in found
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (None, {}),
+        ("", {}),
+        ("X-Chroma-Token: abc", {"X-Chroma-Token": "abc"}),
+        ("Authorization: Bearer a:b ; X-Team: 宣传部", {"Authorization": "Bearer a:b", "X-Team": "宣传部"}),
+        ("X-A: 1\nX-B: 2\n", {"X-A": "1", "X-B": "2"}),
+        ('{"X-Chroma-Token": "abc", "X-N": 3}', {"X-Chroma-Token": "abc", "X-N": "3"}),
+        ("X-Chroma-Token abc", ValueError("不是“名称: 值”的形式")),
+        ("X-Chroma-Token:", ValueError("不是“名称: 值”的形式")),
+        ('{"X-Chroma-Token": ', ValueError("不是合法的 JSON")),
+        ('{"X-Chroma-Token": ["a"]}', ValueError("都应是字符串")),
+    ],
+)
+def test_parse_headers(text: str | None, expected: dict[str, str] | ValueError) -> None:
+    if isinstance(expected, ValueError):
+        with pytest.raises(ValueError, match=str(expected)):
+            parse_headers(text)
+    else:
+        assert parse_headers(text) == expected
+
+
+def test_bad_headers_setting_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", f"http://127.0.0.1:{_free_port()}")
+    monkeypatch.setenv("ASSISTANT_CHROMA_HEADERS", "token=abc")
+    with pytest.raises(IndexUnavailableError, match="ASSISTANT_CHROMA_HEADERS 格式不对"):
         SectionIndex(Settings()).count()

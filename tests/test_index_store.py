@@ -11,7 +11,7 @@ from assistant.config import Settings
 from assistant.corpus import parse_file
 from assistant.errors import IndexEmptyError, ReportNotFoundError
 from assistant.index.embeddings import HashEmbedder
-from assistant.index.store import INDEX_FORMAT, STATE_ID, SectionIndex
+from assistant.index.store import INDEX_FORMAT, SectionIndex
 from assistant.models import Role, WantedShape
 from tests.conftest import ROOT, SEEDS
 
@@ -211,10 +211,10 @@ def test_older_index_format_is_rebuilt_with_a_message(tmp_path: Path) -> None:
     idx.update([src])
     n = idx.count()
     # make the stored index look like one written by an older version
-    meta = idx._meta_col()
-    state = dict(meta.get(ids=[STATE_ID], include=["metadatas"])["metadatas"][0])
+    state = idx.backend.state()
+    assert state is not None and state["format"] == INDEX_FORMAT
     state["format"] = INDEX_FORMAT - 1
-    meta.upsert(ids=[STATE_ID], embeddings=[[1.0]], metadatas=[state])
+    idx.backend.put_state(state)
     fresh = SectionIndex(Settings())
     assert fresh.search(Role.PROBLEMS, "学习", k=1)  # searching first rebuilds, then answers
     res = fresh.update([src])

@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import streamlit as st
 from pydantic import SecretStr
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from assistant.config import Settings
-from assistant.models import Fact, IndexResult, ReportInfo, Role, WantedShape
-from assistant.service import Assistant, DraftStream, Progress
+from assistant.models import ReportInfo, Role
+from assistant.service import Assistant
 from assistant.sessions import SessionStore
 from assistant.ui.auth import LOCAL_USER, User, current_user, is_admin
-
-T = TypeVar("T")
 
 SECRET_KEY = "openai_api_key"
 # Store setting set once knowledge/ has been indexed on first start (deleting every report
@@ -29,97 +24,31 @@ SEEDED_KEY = "corpus_seeded"
 ENGINE_CHOICES = {"offline": "离线起草（无需模型）", "llm": "OpenAI 兼容接口"}
 
 
-class OwnedAssistant:
-    """The Assistant, with every call run on one long-lived worker thread.
-
-    Streamlit runs each rerun on a fresh thread, while the index may hold connections (SQLite)
-    that only the thread that opened them may use; one owner thread also serialises index
-    access between browser tabs. The script's context is lent to the worker so progress bars
-    drawn from callbacks still reach the page.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="assistant")
-        self._inner: Assistant = self._pool.submit(Assistant, settings).result()
-        self._warmed = False
-
-    def warm_up(self, force: bool = False) -> None:
-        """Queue one throw-away offline draft on the owner thread (returns at once), so the
-        user's first request does not pay for loading the index and the tokenizer."""
-        if self._warmed and not force:
+def warm_up(assistant: Assistant) -> None:
+    """Start one throw-away offline draft in the background (returns at once), so the user's
+    first request does not pay for loading the index and the tokenizer. Once per Assistant."""
+    with _warm_lock:
+        if id(assistant) in _warmed:
             return
-        self._warmed = True
-        self._pool.submit(self._warm)
+        _warmed.add(id(assistant))
+    threading.Thread(target=_warm, args=(assistant,), name="assistant-warm-up", daemon=True).start()
 
-    def _warm(self) -> None:
-        # Best effort (e.g. an empty index): real calls report their own errors.
-        with contextlib.suppress(Exception):
-            self._inner.draft(Role.PROBLEMS, "理论学习形式单一，以集中读文件为主\n宣传干部仅有3名")
 
-    @property
-    def settings(self) -> Settings:
-        return self._inner.settings
+def _warm(assistant: Assistant) -> None:
+    # Best effort (e.g. an empty index): real calls report their own errors.
+    with contextlib.suppress(Exception):
+        assistant.draft(Role.PROBLEMS, "理论学习形式单一，以集中读文件为主\n宣传干部仅有3名")
 
-    def _run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        script_ctx = get_script_run_ctx()
 
-        def job() -> T:
-            if script_ctx is not None:
-                add_script_run_ctx(threading.current_thread(), script_ctx)
-            return fn(*args, **kwargs)
-
-        return self._pool.submit(job).result()
-
-    def build_index(
-        self,
-        paths: Sequence[str | Path] | None = None,
-        prune: bool = False,
-        progress: Progress | None = None,
-    ) -> IndexResult:
-        return self._run(self._inner.build_index, paths, prune=prune, progress=progress)
-
-    def reports(self) -> list[ReportInfo]:
-        return self._run(self._inner.reports)
-
-    def report_outline(self, report_id: str) -> list[dict[str, Any]]:
-        return self._run(self._inner.report_outline, report_id)
-
-    def remove_report(self, report_id: str) -> None:
-        self._run(self._inner.remove_report, report_id)
-
-    def parse_facts(self, text: str) -> list[Fact]:
-        return self._inner.parse_facts(text)  # pure: no need to hop threads
-
-    def stream_draft(
-        self,
-        role: Role,
-        facts: list[Fact],
-        engine: str | None = None,
-        shape: WantedShape | None = None,
-        settings: Settings | None = None,
-        heading: str | None = None,
-    ) -> DraftStream:
-        # Retrieval happens here, on the owner thread; the chunks (drafting, review) don't
-        # touch the index and are consumed by st.write_stream on the script thread.
-        return self._run(
-            self._inner.stream_draft, role, facts, engine=engine, shape=shape, settings=settings,
-            heading=heading,
-        )  # fmt: skip
-
-    def stream_revision(self, draft: Any, instruction: str, engine: str | None = None,
-                        settings: Settings | None = None) -> DraftStream:  # fmt: skip
-        return self._run(
-            self._inner.stream_revision, draft, instruction, engine=engine, settings=settings
-        )
-
-    def test_connection(self, settings: Settings | None = None) -> str:
-        return self._inner.test_connection(settings)
+_warm_lock = threading.Lock()
+_warmed: set[int] = set()  # ids of cached Assistants (they live as long as the process)
 
 
 @st.cache_resource(show_spinner=False)
-def _assistant(data_dir: str, knowledge_dir: str, _settings: Settings) -> OwnedAssistant:
-    # Keyed by the folders, so tests with separate data folders never share an index.
-    return OwnedAssistant(_settings)
+def _assistant(data_dir: str, knowledge_dir: str, _settings: Settings) -> Assistant:
+    # Keyed by the folders, so tests with separate data folders never share an index. One
+    # Assistant serves every session: the index is safe to share between threads.
+    return Assistant(_settings)
 
 
 @st.cache_resource(show_spinner=False)
@@ -133,7 +62,7 @@ class Ctx:
     """What every UI component needs: the service, the store bound to the current user (it
     reaches that user's rows only), the base settings and the user."""
 
-    assistant: OwnedAssistant
+    assistant: Assistant
     store: SessionStore
     settings: Settings
     user: User = LOCAL_USER

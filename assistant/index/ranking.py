@@ -1,7 +1,8 @@
 """Ranking for structural retrieval: reciprocal rank fusion, shape bonus and the "why".
 
-Pure functions over plain values; ``SectionIndex.search`` (store.py) gathers the candidate
-ranks (BM25 and vector, already restricted to the wanted roles) and calls these.
+Pure functions over plain values (no Chroma, no SQLite): ``SectionIndex.search`` (store.py)
+gathers the BM25 scores and the vector candidates of the wanted roles and calls ``rank``;
+``explain`` builds the ``why`` of each exemplar.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from assistant.models import WantedShape
 
@@ -130,4 +133,78 @@ def score_parts(
         "vector_similarity": None if vector_sim is None else round(vector_sim, 4),
         "rrf": round(fused, 6),
         "shape_bonus": round(bonus, 6),
+    }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One ranked row: ``score`` is the fused score plus shape bonus over MAX_SCORE (0..1)."""
+
+    row: int
+    score: float
+    parts: dict[str, Any]
+
+
+def bm25_ranks(scores: np.ndarray, mask: np.ndarray, m: int) -> dict[int, int]:
+    """1-based BM25 ranks of the best ``m`` eligible rows; a row sharing no term is not ranked.
+    Ties break by row number, so the same query always gives the same list."""
+    s = np.where(mask, scores, 0.0)
+    nz = np.flatnonzero(s > 0)
+    if len(nz) > m:
+        nz = nz[np.argpartition(-s[nz], m)[:m]]
+    top = nz[np.lexsort((nz, -s[nz]))]
+    return {int(r): i + 1 for i, r in enumerate(top)}
+
+
+def vector_ranks(
+    candidates: Sequence[tuple[float, int]], m: int
+) -> tuple[dict[int, int], dict[int, float]]:
+    """``(cosine distance, row)`` pairs (from one or several role collections) -> 1-based ranks
+    and similarities of the nearest ``m``."""
+    best = sorted(candidates)[:m]
+    return {row: i + 1 for i, (_, row) in enumerate(best)}, {row: 1.0 - d for d, row in best}
+
+
+def rank(
+    bm_rank: Mapping[int, int],
+    vec_rank: Mapping[int, int],
+    vec_sim: Mapping[int, float],
+    shapes: Sequence[ShapeInfo],
+    wanted: WantedShape | None,
+    n: int,
+    fallback: Sequence[int] = (),
+) -> list[Hit]:
+    """The top ``n`` rows by RRF of the two rank lists plus the shape bonus. When neither list
+    ranked anything (an empty topic), the ``fallback`` rows keep their order."""
+    fused = rrf({"bm25": bm_rank, "vector": vec_rank})
+    if not fused:
+        fused = {int(r): 0.0 for r in fallback[:n]}
+    bonus = {row: shape_bonus(shapes[row], wanted) for row in fused}
+    return [
+        Hit(
+            row,
+            total / MAX_SCORE,
+            score_parts(bm_rank.get(row), vec_rank.get(row), fused[row], bonus[row], vec_sim.get(row)),
+        )
+        for row, total in order(fused, bonus)[:n]
+    ]
+
+
+def explain(
+    role_match: str,
+    role_label: str,
+    query_tokens: Sequence[str],
+    doc_tokens: Sequence[str],
+    idf: Mapping[str, float],
+    shape: ShapeInfo,
+    wanted: WantedShape | None,
+    parts: dict[str, Any],
+) -> dict[str, Any]:
+    """The ``why`` of an exemplar, as the UI and ``--json`` show it."""
+    return {
+        "role_match": role_match,
+        "role": role_label,
+        "shared_terms": shared_terms(query_tokens, doc_tokens, idf),
+        "shape": compare_shape(shape, wanted),
+        "score_parts": parts,
     }
