@@ -219,6 +219,58 @@ def test_full_flow_draft_review_revise_export(app: AppTest) -> None:
     assert "下载全文 Word（.docx）" in labels and "下载本节 Word" in labels
 
 
+def test_several_sessions_draft_at_once_each_gets_its_own_draft(app: AppTest) -> None:
+    """Browser sessions share one Assistant (and so one index) with no proxy thread: drafts
+    requested at the same moment all come back, each from its own facts."""
+    import threading
+    import time
+
+    from assistant.sessions import SessionStore
+
+    n = 4
+    store = SessionStore(Settings().sessions_path)
+    sessions: list[AppTest] = []
+    for i in range(n):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.session_state["cid"] = store.create_conversation(f"会话{i}").id
+        at.run()
+        at.text_area[0].input(
+            f"理论学习形式单一，以集中读文件为主\n基层专职宣传干部仅有{11 + i}名，力量薄弱\n"
+            f"全年仅开展意识形态形势研判{21 + i}次，研判不够深入"
+        ).run()
+        assert not at.exception, at.exception
+        sessions.append(at)
+
+    start = threading.Barrier(n)
+    spans: list[tuple[float, float]] = [(0.0, 0.0)] * n
+    errors: list[BaseException] = []
+
+    def ask(i: int) -> None:
+        try:
+            start.wait(timeout=60)
+            t0 = time.monotonic()
+            _ask(sessions[i], "帮我写存在问题部分")
+            spans[i] = (t0, time.monotonic())
+        except BaseException as exc:  # reported below, on the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not errors, errors
+    # they really ran at the same time: every request started before any of them finished
+    assert max(s for s, _ in spans) < min(e for _, e in spans)
+    for i, at in enumerate(sessions):
+        draft_html = next(m.value for m in at.markdown if 'class="draft-text"' in m.value)
+        assert f"仅有{11 + i}名" in draft_html and f"{21 + i}次" in draft_html
+        others = [j for j in range(n) if j != i]
+        assert not any(f"仅有{11 + j}名" in draft_html for j in others)
+        (version,) = store.versions(int(at.session_state["cid"]), "problems")
+        assert f"仅有{11 + i}名" in version.draft.text
+
+
 def test_unknown_request_gets_suggestion(app: AppTest) -> None:
     _ask(app, "今天天气怎么样")
     assert "帮我写存在问题部分" in _texts(app)
