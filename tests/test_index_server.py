@@ -11,7 +11,8 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -33,36 +34,42 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+@contextmanager
+def _serving(cmd: list[str], log: Path, up: Callable[[], bool], env: dict[str, str] | None = None) -> Iterator[None]:
+    """Run a server until the block ends; ``up()`` says when it answers."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while not up():
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(log.read_text())
+                time.sleep(0.2)
+            yield
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as r:
+            return bool(r.status == 200)
+    except OSError:
+        return False
+
+
 @pytest.fixture
 def chroma_server(tmp_path: Path) -> Iterator[str]:
     port = _free_port()
-    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
-    log = (tmp_path / "chroma.log").open("w")
-    proc = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT, env=env,
-    )
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=1) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError((tmp_path / "chroma.log").read_text())
-            time.sleep(0.2)
+    cmd = [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)]
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+    with _serving(cmd, tmp_path / "chroma.log", lambda: _answers(f"{url}/api/v2/heartbeat"), env):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.mark.slow
@@ -155,28 +162,13 @@ def guarded_chroma(chroma_server: str, tmp_path: Path) -> Iterator[str]:
         ),
         encoding="utf-8",
     )
-    proc = subprocess.Popen(
-        [NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(proc.stderr.read() if proc.stderr else "nginx did not start") from None
-                time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    def up() -> bool:
+        with suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+        return False
+
+    with _serving([NGINX, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"], tmp_path / "nginx.log", up):
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.mark.slow

@@ -26,7 +26,7 @@ import numpy as np
 from assistant.index.lexical import Lexical
 from assistant.index.ranking import ShapeInfo
 from assistant.index.records import ROW_COLS
-from assistant.models import ReportInfo, Role
+from assistant.models import Exemplar, ReportInfo, Role
 
 ROLES = list(Role)
 ROLE_CODE = {r: i for i, r in enumerate(ROLES)}
@@ -43,27 +43,6 @@ CREATE TABLE IF NOT EXISTS sections (
 CREATE INDEX IF NOT EXISTS sections_report ON sections(report);
 """
 _ORDER = " FROM sections s JOIN reports r ON r.id = s.report ORDER BY r.seq, r.id, s.ord"
-
-
-@dataclass(frozen=True)
-class ExemplarRow:
-    """What a search result needs from the cache for one section."""
-
-    report: str
-    title: str
-    source: str
-    section_id: str
-    heading: str
-    path: list[str]
-    role: Role
-    level: int
-    n_points: int
-    n_children: int
-    heading_style: str
-    point_style: str
-    subtree: str
-    body: str
-    tokens: list[str]
 
 
 @dataclass
@@ -198,7 +177,8 @@ class SidecarCache:
             rows = db.execute("SELECT outline FROM sections WHERE report=? ORDER BY ord", (report_id,)).fetchall()
         return [json.loads(r[0]) for r in rows]
 
-    def exemplar_rows(self, rids: Sequence[str]) -> dict[str, ExemplarRow]:
+    def exemplars(self, rids: Sequence[str]) -> dict[str, tuple[Exemplar, list[str]]]:
+        """The cached sections as Exemplars (score and why still empty) with their tokens."""
         if not rids:
             return {}
         with self._conn() as db:
@@ -210,9 +190,14 @@ class SidecarCache:
                 tuple(rids),
             ).fetchall()
         return {
-            r[0]: ExemplarRow(
-                r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), Role(r[7]), r[8], r[9], r[10], r[11],
-                r[12], r[13], r[14], r[15].split(),
+            r[0]: (
+                Exemplar(
+                    report=r[1], title=r[2], source=r[3], section_id=r[4], heading=r[5],
+                    path=json.loads(r[6]), role=Role(r[7]), level=r[8], n_points=r[9],
+                    n_children=r[10], heading_style=r[11], point_style=r[12], score=0.0, why={},
+                    text=r[13], body=r[14],
+                ),
+                r[15].split(),
             )
             for r in rows
         }

@@ -370,24 +370,19 @@ class SectionIndex:
     def _exemplars(
         self, view: View, hits: Sequence[Hit], match: dict[int, str], qtok: list[str], shape: WantedShape | None
     ) -> list[Exemplar]:
-        rows = self.cache.exemplar_rows([view.rids[h.row] for h in hits])
+        cached = self.cache.exemplars([view.rids[h.row] for h in hits])
         idf = {t: view.lex.idf(t) for t in qtok}
         out: list[Exemplar] = []
         for h in hits:
-            r = rows.get(view.rids[h.row])
-            if r is None:  # replaced by a write since the view was taken
+            got = cached.get(view.rids[h.row])
+            if got is None:  # replaced by a write since the view was taken
                 continue
-            why = explain(
-                match.get(h.row, "exact"), r.role.label, qtok, r.tokens, idf, view.shapes[h.row], shape, h.parts
+            ex, tokens = got
+            ex.score = round(h.score, 4)
+            ex.why = explain(
+                match.get(h.row, "exact"), ex.role.label, qtok, tokens, idf, view.shapes[h.row], shape, h.parts
             )
-            out.append(
-                Exemplar(
-                    report=r.report, title=r.title, source=r.source, section_id=r.section_id,
-                    heading=r.heading, path=r.path, role=r.role, level=r.level, n_points=r.n_points,
-                    n_children=r.n_children, heading_style=r.heading_style, point_style=r.point_style,
-                    score=round(h.score, 4), why=why, text=r.subtree, body=r.body,
-                )
-            )
+            out.append(ex)
         return out
 
     def close(self) -> None:
