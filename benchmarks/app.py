@@ -119,8 +119,9 @@ def run() -> None:
     from assistant.sessions import SessionStore
     from assistant.ui.state import SEEDED_KEY
 
-    if not Path(CHROMIUM).exists():
-        print(f"(skipped: {CHROMIUM} missing; `apt-get install -y chromium`)")
+    chromium = shutil.which(CHROMIUM)
+    if chromium is None:
+        print(f"(skipped: {CHROMIUM} missing; run `make sysdeps`)")
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -133,7 +134,7 @@ def run() -> None:
         hello.write_text(HELLO, encoding="utf-8")
         env = app_env(data)
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
             try:
                 base = [_time_start(browser, hello, env, work) for _ in range(REPEATS)]
                 app = [_time_start(browser, ROOT / "app.py", env, work) for _ in range(REPEATS)]

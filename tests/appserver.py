@@ -11,7 +11,7 @@ from pathlib import Path
 from assistant.launch import streamlit_args
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = "/usr/bin/chromium"
+CHROMIUM = "chromium"  # Debian's, on PATH (`make sysdeps`)
 # Without the background-networking flags Chromium keeps dialling hosts this machine cannot reach.
 CHROMIUM_ARGS = [
     "--headless",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,41 @@ SEED_NAMES = (
     "004_3ef5befa1f9c2fd7.txt",
 )
 SEEDS = [KNOWLEDGE / name for name in SEED_NAMES]
+
+# Fixtures that run a real component (a browser, LibreOffice, a Chroma or PostgreSQL server). The
+# tests using them must be marked slow: `make test` runs them, `make test-fast` leaves them out.
+REAL_COMPONENT_FIXTURES = frozenset(
+    {"chromium", "soffice", "pdf", "chroma_server", "postgresql_server", "postgresql_url"}
+)
+
+
+def require_tool(*commands: str) -> str:
+    """The path of the first of ``commands`` installed. Tests never install system packages: a
+    missing one fails the test (never a silent skip) and says how to get it."""
+    for command in commands:
+        if found := shutil.which(command):
+            return found
+    pytest.fail(
+        f"缺少系统工具 {' / '.join(commands)}：请先运行 make sysdeps（run make sysdeps）",
+        pytrace=False,
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    unmarked = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("slow") is None
+        and (
+            REAL_COMPONENT_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or "postgresql" in getattr(getattr(item, "callspec", None), "params", {}).values()
+        )
+    ]
+    if unmarked:
+        raise pytest.UsageError(
+            "tests running a real component must be marked @pytest.mark.slow:\n  "
+            + "\n  ".join(unmarked)
+        )
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,12 @@ import ast
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, pytest_collection_modifyitems, require_tool
 
 
 def test_assistant_package_never_imports_streamlit() -> None:
@@ -144,3 +145,52 @@ def test_layering_check_names_the_offending_import(
     target.write_text(source, encoding="utf-8")
     problems = layering_violations(tmp_path)
     assert len(problems) == 1 and message in problems[0] and path in problems[0], problems
+
+
+# ---- system packages: installed by `make sysdeps`, never by a test ---------------------------
+def test_a_missing_system_tool_fails_and_says_make_sysdeps() -> None:
+    with pytest.raises(pytest.fail.Exception, match="make sysdeps"):
+        require_tool("no-such-tool-for-this-test")
+
+
+@dataclass
+class _Item:
+    """The parts of a collected pytest item the real-component check reads."""
+
+    nodeid: str
+    fixturenames: tuple[str, ...]
+    slow: bool
+
+    def get_closest_marker(self, name: str) -> object | None:
+        return object() if self.slow and name == "slow" else None
+
+
+@pytest.mark.parametrize(
+    ("fixtures", "slow", "refused"),
+    [
+        (("chromium",), False, True),
+        (("pdf", "tmp_path"), False, True),
+        (("chroma_server",), True, False),
+        (("tmp_path",), False, False),
+    ],
+)
+def test_real_component_tests_must_be_marked_slow(
+    fixtures: tuple[str, ...], slow: bool, refused: bool
+) -> None:
+    items = [_Item("tests/test_x.py::test_y", fixtures, slow)]
+    if refused:
+        with pytest.raises(pytest.UsageError, match=re.escape("test_x.py::test_y")):
+            pytest_collection_modifyitems(items)
+    else:
+        pytest_collection_modifyitems(items)
+
+
+def test_no_test_installs_system_packages() -> None:
+    pattern = re.compile(r"apt-get|apt install|dnf install|yum install|brew install")
+    offenders = [
+        str(p.relative_to(ROOT))
+        for folder in ("tests", "benchmarks")
+        for p in sorted((ROOT / folder).rglob("*.py"))
+        if p.name != "test_architecture.py" and pattern.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == [], "install system packages in scripts/sysdeps.sh (make sysdeps)"

@@ -1,7 +1,7 @@
 """The real app in a real browser: `streamlit run app.py` driven by Playwright and Chromium.
 
-Chromium comes from Debian (/usr/bin/chromium); the session fixture installs it with apt-get
-when it is missing. Screenshots land in ROOT/test-output/ (gitignored) and in tmp_path.
+Chromium comes from Debian (`make sysdeps` installs it; without it the test fails and says so).
+Screenshots land in ROOT/test-output/ (gitignored) and in tmp_path.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.appserver import (
     start_streamlit,
     stop,
 )
-from tests.conftest import ROOT
+from tests.conftest import ROOT, require_tool
 
 pytestmark = pytest.mark.slow
 
@@ -35,12 +35,7 @@ OUTPUT = ROOT / "test-output"
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    if not Path(CHROMIUM).exists():
-        for cmd in (["apt-get", "update"], ["apt-get", "install", "-y", "chromium"]):
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-            if done.returncode != 0:
-                pytest.skip(f"Chromium missing and `{' '.join(cmd)}` failed: {done.stderr[-300:]}")
-    return CHROMIUM
+    return require_tool(CHROMIUM)
 
 
 def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:

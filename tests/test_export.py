@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +24,7 @@ from assistant.export import (
 from assistant.text.citations import strip_citations
 from assistant.text.headings import line_level
 from assistant.text.numerals import cn_numeral
+from tests.conftest import require_tool
 
 TITLE = "2025年市局党组意识形态工作情况报告"
 PREAMBLE = (
@@ -306,37 +306,12 @@ def _has_cjk_font() -> bool:
     return bool(r.stdout.strip())
 
 
-def _install_libreoffice() -> str | None:
-    """Install LibreOffice Writer with CJK fonts from Debian's registry; the failure reason."""
-    if not shutil.which("apt-get"):
-        return "没有 apt-get，无法自动安装 LibreOffice"
-    if hasattr(os, "geteuid") and os.geteuid() != 0:
-        return "不是 root，无法用 apt-get 安装 LibreOffice"
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    lock = ["-o", "DPkg::Lock::Timeout=600"]  # another apt run may hold the lock for a while
-    for cmd in (
-        ["apt-get", *lock, "update"],
-        ["apt-get", *lock, "install", "-y", "--no-install-recommends",
-         "libreoffice-writer", "fonts-noto-cjk"],
-    ):  # fmt: skip
-        r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=1800)
-        if r.returncode != 0:
-            tail = (r.stderr or r.stdout).strip().splitlines()[-3:]
-            return f"安装 LibreOffice 失败（可能没有网络）：{' '.join(cmd[:3])}: {' | '.join(tail)}"
-    return None
-
-
 @pytest.fixture(scope="session")
 def soffice() -> str:
-    exe = shutil.which("libreoffice") or shutil.which("soffice")
+    exe = require_tool("libreoffice", "soffice")
     # Without a CJK font the layout (22 lines of 28 characters) cannot be checked either.
-    if exe is None or not _has_cjk_font():
-        reason = _install_libreoffice()
-        exe = shutil.which("libreoffice") or shutil.which("soffice")
-        if exe is None:
-            pytest.skip(reason or "安装后仍找不到 libreoffice")
-        if not _has_cjk_font():
-            pytest.skip(reason or "没有中文字体（fonts-noto-cjk），无法检查版面")
+    if not _has_cjk_font():
+        pytest.fail("没有中文字体（fonts-noto-cjk）：请先运行 make sysdeps（run make sysdeps）", pytrace=False)
     return exe
 
 
