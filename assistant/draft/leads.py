@@ -272,10 +272,35 @@ def _plan(terms: list[Term], k: int, table: PhraseTable) -> str:
     return verb + terms[0].fit(12 - len(verb))
 
 
+_QUOTED = re.compile(r"[“\"「『]([\u4e00-\u9fff]{2,8})[”\"」』]")
+_LOOSE_SKIP = ("m", "q", "p", "c", "u", "x", "r", "f", "eng", "y", "e", "o")
+
+
+def _fallback_terms(texts: Sequence[str]) -> list[Term]:
+    """When no run of topic words is found: a quoted name ("“我们的节日”"), else any word
+    of two or more characters that is not a cue, whatever jieba's tag ("一网通")."""
+    for text in texts:
+        if (m := _QUOTED.search(text)) and clean_for_copy(m.group(1)):
+            return [Term((m.group(1),), None, m.start(1))]
+    for text in texts:
+        pos = 0
+        for pair in pseg.lcut(text):
+            w = pair.word
+            if (
+                _CJK2.match(w) and w not in _NOT_TOPIC and w not in GENERIC
+                and not pair.flag.startswith(_LOOSE_SKIP) and clean_for_copy(w)
+            ):
+                return [Term((w,), None, pos)]
+            pos += len(w)
+    return []
+
+
 def build_lead(role: Role, texts: Sequence[str], k: int, table: PhraseTable) -> str | None:
     """The lead phrase of the k-th point (0-based) whose facts are ``texts``; None when the facts
     give no key term at all."""
     terms = _distinct([t for text in texts for t in key_terms(text)])
+    if not terms:
+        terms = _fallback_terms(texts)
     if role in (Role.PROBLEMS, Role.CAUSES):
         return _shortcoming(texts, terms, role, table)
     if not terms:
