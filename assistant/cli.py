@@ -249,20 +249,29 @@ def _cmd_check(args: argparse.Namespace, app: Assistant) -> int:
     exemplars = [e for sample in args.sample for e in app.sample_exemplars(sample)]
     if args.role is not None and app.index.count():
         exemplars += app.search(args.role, draft_text, k=5)
-    review = app.check(draft_text, facts, exemplars)
+    review = app.check(draft_text, facts, exemplars, args.role)
     if args.json:
         _print_json(review.to_dict())
         return 0
-    print(f"审核结论：{review.verdict}")
+    from assistant.review.table import KIND_LABELS, VERDICT_LABELS
+
+    print(f"审核结论：{VERDICT_LABELS.get(review.verdict, review.verdict)}")
     for f in review.flags:
-        print(f"  [{f.kind}] {f.start}-{f.end} “{f.text}”：{f.reason}")
+        print(f"  [{KIND_LABELS.get(f.kind, f.kind)}] {f.start}-{f.end} “{f.text}”：{f.reason}")
     if review.unused_facts:
         print(f"未使用的素材：{'、'.join(review.unused_facts)}")
+    for note in review.notes:
+        print(f"说明：{note}")
     return 0
 
 
 def _cmd_eval(args: argparse.Namespace, app: Assistant) -> int:
-    if args.what == "roles":
+    if args.what == "check":
+        from assistant.evaluation.check import evaluate_check, format_check
+
+        res = evaluate_check()
+        _print_json(res) if args.json else print(format_check(res))
+    elif args.what == "roles":
         from assistant.evaluation.roles import evaluate_roles, format_roles
 
         res = evaluate_roles(app.settings)
@@ -340,8 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--json", action="store_true")
     c.set_defaults(func=_cmd_check)
 
-    e = sub.add_parser("eval", help="质量评测：retrieval 检索 / drafting 起草 / roles 段落类型")
-    e.add_argument("what", choices=["retrieval", "drafting", "roles"])
+    e = sub.add_parser(
+        "eval", help="质量评测：retrieval 检索 / drafting 起草 / roles 段落类型 / check 审核"
+    )
+    e.add_argument("what", choices=["retrieval", "drafting", "roles", "check"])
     e.add_argument("paths", nargs="*")
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=_cmd_eval)

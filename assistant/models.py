@@ -301,6 +301,11 @@ FlagKind = Literal[
     "status_shift",
     "unsupported_title",
     "placeholder_left",
+    "unsupported_claim",
+    "unsupported_name",
+    "wrong_citation",
+    "unsupported_comparison",
+    "role_mismatch",
 ]
 
 

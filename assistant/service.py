@@ -223,10 +223,15 @@ class Assistant:
         return [exemplar_from_section(report, s.id) for s in report.sections if s.level <= 1]
 
     @staticmethod
-    def check(draft: str, facts: Sequence[Fact], exemplars: Sequence[Exemplar] = ()) -> Review:
+    def check(
+        draft: str,
+        facts: Sequence[Fact],
+        exemplars: Sequence[Exemplar] = (),
+        role: Role | str | None = None,
+    ) -> Review:
         from assistant.review.grounding import check
 
-        return check(draft, list(facts), list(exemplars))
+        return check(draft, list(facts), list(exemplars), role)
 
     # ---- the editor's desk: texts written elsewhere, and edits made in the app -------------
     @staticmethod
@@ -255,7 +260,7 @@ class Assistant:
         if not body:
             raise EmptyDraftError()
         role_ = parse_role(role) if role is not None else guess_role(body)
-        review = Assistant.check(body, list(facts), list(exemplars))
+        review = Assistant.check(body, list(facts), list(exemplars), role_)
         return Draft(role_, body, PASTED_ENGINE, list(exemplars), list(facts), review)
 
     @staticmethod
@@ -265,7 +270,7 @@ class Assistant:
         body = _normalise_text(text)
         if not body:
             raise EmptyDraftError("修改后的文字为空，没有保存。")
-        review = Assistant.check(body, draft.facts, draft.exemplars)
+        review = Assistant.check(body, draft.facts, draft.exemplars, draft.role)
         return Draft(draft.role, body, EDITED_ENGINE, draft.exemplars, draft.facts, review)
 
     # ---- drafting -----------------------------------------------------------------
@@ -370,7 +375,7 @@ class Assistant:
         postprocess: Callable[[str], str] = lambda text: text,
     ) -> DraftStream:
         def finish(text: str, used_engine: str, notice: str | None) -> Draft:
-            review = self.check(text, facts, exemplars)
+            review = self.check(text, facts, exemplars, role)
             extra = check_text(text)
             notice = "".join(n for n in (notice, extra) if n) or None
             return Draft(role, text, used_engine, exemplars, facts, review, notice)

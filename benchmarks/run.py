@@ -8,7 +8,7 @@ import importlib
 import sys
 import time
 
-AREAS = ["corpus", "chroma_floor", "index", "drafting", "app"]
+AREAS = ["corpus", "chroma_floor", "index", "drafting", "check", "app"]
 
 
 def main(argv: list[str] | None = None) -> int:

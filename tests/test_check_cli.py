@@ -53,7 +53,7 @@ def test_check_pass_gbk_and_text_output(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["check", "--facts", facts, "--draft", draft, "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["verdict"] == "pass"
     assert main(["check", "--facts", facts, "--draft", draft]) == 0
-    assert "审核结论：pass" in capsys.readouterr().out
+    assert "审核结论：通过" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("missing", ["facts", "draft"])
@@ -71,3 +71,15 @@ def test_missing_file_exits_2_in_chinese(
     assert "没有这个文件.txt" in captured.err
     assert "Traceback" not in captured.err
     assert any("\u4e00" <= c <= "\u9fff" for c in captured.err.replace("没有这个文件", ""))
+
+
+def test_flagged_verdict_and_kinds_in_chinese(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = _write(tmp_path, "facts.txt", FACTS)
+    draft = _write(tmp_path, "draft.txt", "召开党组理论学习中心组学习会议15次，较上年翻了一番。")
+    assert main(["check", "--facts", facts, "--draft", draft]) == 0
+    out = capsys.readouterr().out
+    assert "审核结论：有待核实" in out
+    assert "[数字与素材不一致]" in out and "[比较无素材依据]" in out
+    assert "changed_number" not in out

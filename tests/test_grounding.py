@@ -44,7 +44,7 @@ def _kinds(draft: str, ex: Exemplar) -> list[tuple[str, str]]:
         # unsupported_number
         (
             "召开党组理论学习中心组学习会议12次，另组织知识竞赛7场。",
-            [("unsupported_number", "7场")],
+            [("unsupported_claim", "另组织知识竞赛7场"), ("unsupported_number", "7场")],
         ),
         ("2023年5月召开意识形态工作专题会议。", [("changed_number", "2023年5月")]),
         ("今年共走访基层单位35家。", [("unsupported_number", "35家")]),

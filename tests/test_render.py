@@ -38,3 +38,25 @@ def test_verdict_labels(review: Review, gaps: bool, badge: str, sentence: str) -
     assert gaps_only(review) is gaps
     assert badge in verdict_short(review)
     assert sentence in verdict_long(review)
+
+
+def test_new_kinds_have_colours_and_chinese_legend() -> None:
+    from assistant.ui.render import FLAG_COLOURS, flag_legend_html
+
+    kinds = [
+        "unsupported_claim",
+        "unsupported_name",
+        "wrong_citation",
+        "unsupported_comparison",
+        "role_mismatch",
+    ]
+    assert all(k in FLAG_COLOURS for k in kinds)
+    legend = flag_legend_html(kinds)
+    for label in (
+        "内容无素材依据",
+        "名称无素材依据",
+        "引用的素材不对",
+        "比较无素材依据",
+        "放错了位置",
+    ):
+        assert label in legend

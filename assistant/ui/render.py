@@ -13,17 +13,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.models import ROLE_LABELS, Draft, Exemplar, Fact, Flag, Review, Role
+from assistant.review.table import KIND_LABELS
 from assistant.text.citations import CITATION_RE
 from assistant.text.headings import HEADING_RE, strip_heading_marker
 
-FLAG_LABELS: dict[str, str] = {
-    "unsupported_number": "数字无素材依据",
-    "changed_number": "数字与素材不一致",
-    "copied_from_sample": "照抄了范文内容",
-    "status_shift": "完成状态与素材不符",
-    "unsupported_title": "文件名称无素材依据",
-    "placeholder_left": "待补充/占位符",
-}
+FLAG_LABELS: dict[str, str] = dict(KIND_LABELS)
 FLAG_COLOURS: dict[str, str] = {
     "unsupported_number": "#ffc9c9",
     "changed_number": "#ffd8a8",
@@ -31,6 +25,11 @@ FLAG_COLOURS: dict[str, str] = {
     "status_shift": "#fff3bf",
     "unsupported_title": "#d0ebff",
     "placeholder_left": "#e9ecef",
+    "unsupported_claim": "#ffdeeb",
+    "unsupported_name": "#c5f6fa",
+    "wrong_citation": "#d3f9d8",
+    "unsupported_comparison": "#ffe8cc",
+    "role_mismatch": "#e3fafc",
 }
 VERDICT_LABELS: dict[str, str] = {
     "pass": "审核通过：未发现与素材不符之处",

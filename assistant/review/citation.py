@@ -1,0 +1,65 @@
+"""wrong_citation: a 〔F3〕/[F3] whose fact shares nothing with its sentence, while another fact
+does ("处置网络舆情9起[F3]" where F3 is about 发稿 and F4 about 舆情)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Flag, Quantity
+from assistant.review.context import Context, FactInfo, short
+from assistant.review.numbers import bigrams, coverage
+from assistant.text.citations import citations
+from assistant.text.quantities import extract_quantities, quantity_matches
+
+# Below this share of the cited fact's bigrams found in the sentence, the fact "shares nothing".
+SHARES_NOTHING = 0.12
+
+
+def wrong_citation(ctx: Context) -> list[Flag]:
+    by_id = ctx.by_id
+    out: list[Flag] = []
+    for s, e in ctx.sents:
+        text = ctx.draft[s:e]
+        marks = citations(text)
+        prev = 0
+        for c in marks:
+            # what a citation vouches for: the words since the previous citation
+            seg = text[prev : c.start]
+            if len(bigrams(seg)) < 3:
+                seg = text
+            prev = c.end
+            grams = bigrams(seg)
+            qs = [q for q in extract_quantities(seg) if q.kind != "year"]
+            ids = [f"F{int(n)}" for n in re.findall(r"\d+", c.text)]
+            for fid in (i for i in ids if i in by_id):
+                if _shares(by_id[fid], grams, qs) > 0:
+                    continue
+                better = sorted(
+                    ((_shares(fi, grams, qs), fi) for fi in ctx.finfo if fi.fact.id not in ids),
+                    key=lambda x: -x[0],
+                )
+                if not better or better[0][0] < 0.3:
+                    continue
+                alt = better[0][1]
+                fi = by_id[fid]
+                out.append(
+                    Flag(
+                        "wrong_citation",
+                        text[c.start : c.end],
+                        s + c.start,
+                        s + c.end,
+                        f"标注的{fid}（“{short(fi.fact.text, 16)}”）与这句话无关，"
+                        f"这句话的内容出自{alt.fact.id}（“{short(alt.fact.text, 16)}”）",
+                        fact=fid,
+                    )
+                )
+    return out
+
+
+def _shares(fi: FactInfo, grams: set[str], qs: list[Quantity]) -> float:
+    """How much a fact shares with a stretch of the draft; 0 when it shares nothing."""
+    if any(quantity_matches(q, fq) for q in qs for fq in fi.fact.quantities):
+        return 1.0
+    cov = coverage(fi.grams, grams)
+    back = coverage(grams, fi.grams)
+    return 0.0 if max(cov, back) < SHARES_NOTHING else cov

@@ -1,0 +1,248 @@
+"""unsupported_claim: a clause that states a deed, a problem, a measure or a result no fact gives.
+
+A model fills a draft with plausible detail: "建立网络舆情快速反应机制，实行24小时值班",
+"家长参与度不高", "实现班级全覆盖". Each clause of the draft is read as words (jieba); a word
+counts as given when a fact has it, and as framing when the genre uses it everywhere (the
+phrase table ``prompts/review_formulaic.txt``, mined from the sample corpus). A clause with
+``MIN_NEW`` or more words that are neither, or with a quoted name the facts do not have, says
+something new: it is flagged, clause by clause, so an invented clause inside a supported
+sentence is flagged alone. Clauses matching an opening or closing formula are framing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.models import Flag, Role
+from assistant.review.context import Context, short, squash
+from assistant.review.formulas import cut_words, load, tag, words
+from assistant.review.numbers import bigrams, coverage
+from assistant.text.citations import CITATION_RE
+from assistant.text.quantities import QUOTE_RE, TITLE_RE, quantity_matches
+
+# New words a clause needs to be a claim.
+MIN_NEW = 2
+# Parts of speech that describe rather than state (adjectives, adverbs, idioms, numerals …):
+# "文明乡风日益浓厚", "经费较为紧张" say a fact again in other words.
+_DESCRIBING = ("a", "ad", "an", "d", "i", "l", "m", "q", "r", "p", "c", "u", "f", "t", "z", "b")
+_NUMERAL_WORD = re.compile(r"^[零〇一二两三四五六七八九十百千万亿余多几]+")
+# Absolute results a model likes to add ("实现全覆盖", "均已落实", "未发生一起"): each counts as
+# a new word when no fact says it.
+ABSOLUTES = re.compile(
+    r"全覆盖|均已|全部|无一|零发生|未发生|未发现|一票否决|百分之百|满意率|满意度"
+)
+# The strongest of them count twice: a result no fact gives ("全年未发生重大舆情事件").
+_STRONG_ABSOLUTES = ("全覆盖", "无一", "零发生", "未发生", "未发现", "一票否决", "百分之百")
+# A clause that evaluates what the facts did is framing ("有效提升了…意识", "文明乡风日益浓厚").
+_EVALUATION = re.compile(
+    r"^(?:有效|切实|进一步|不断|大大|显著|明显|全面)?(?:提升|提高|增强|营造|净化|促进|激发|凝聚|筑牢|夯实"
+    r"|巩固|彰显|树牢|推动|丰富|满足|保障|维护|改善|缓解|优化|助力|带动|赢得|受到)了?"
+    r"|^难以(?:适应|满足|应对)"
+    r"|(?:日益|更加|不断|持续|稳步|明显|显著|进一步|逐步)(?:浓厚|和谐|壮大|改善|提升|增强|优化|巩固|规范"
+    r"|有序|向好|完善|提高|加强|凸显|彰显|深入人心|扩大|拓展|拓宽|延伸|增加|上升)$"
+)
+# A unit as the subject of a clause ("公司安全环保部强化…", "我局"): a subject added is no claim.
+_SUBJECT = re.compile(r"(?:部|局|办|委|处|科|室|中心|公司|集团|学校|政府|党组|党委|支部|单位|上下)$")
+# A clause that opens with a deed or a measure.
+_DEED = re.compile(
+    r"^(?:[一二三四五六七八九十]{1,2}[是要]|并|同时|还|此外)?(?:开展|建立|实行|组织|举办|召开|出台|制定|印发|推行|设立|组建|移送"
+    r"|联合|进行|建成|实现|打造|引进|成立)"
+)
+# A short line or a point's first sentence without a number is a lead phrase or a heading.
+LEAD_MAX = 16
+_POINT_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,2}[是要抓]|\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
+    r"|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,2}[，,、])"
+)
+_CUT = re.compile(r"[，,；;：:。！？!?\n]")
+_LEAD = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]{1,2}[是要抓][，,：:]?|\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
+    r"|同时|此外|并且|并|还|另外)?\s*"
+)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    out = []
+    s = 0
+    for m in _CUT.finditer(text + "。"):
+        a, b = s, m.start()
+        lead = _LEAD.match(text, a, b)
+        if lead:
+            a = lead.end()
+        if b > a and re.search(r"[\u4e00-\u9fff]", text[a:b]):
+            out.append((a, b))
+        s = m.end()
+    return out
+
+
+def _given(word: str, fact_text: str, fact_grams: set[str]) -> bool:
+    """A fact has the word, or (a compound) a two-character piece of it."""
+    if word in fact_text:
+        return True
+    return len(word) >= 3 and any(word[i : i + 2] in fact_grams for i in range(len(word) - 1))
+
+
+def new_words(
+    clause: str,
+    fact_text: str,
+    fact_grams: set[str],
+    genre: frozenset[str],
+    problems: bool = False,
+    fact_sq: str | None = None,
+    tokens: list[str] | None = None,
+) -> list[str]:
+    """Words of a clause that neither the facts nor the genre supply, quoted names first.
+    ``tokens``: the clause's words outside quotes, when the caller has cut the whole text."""
+    # citations and 《titles》 are other checks' business
+    clean = TITLE_RE.sub(" ", CITATION_RE.sub(" ", clause))
+    found: list[str] = []
+    fact_sq = squash(fact_text) if fact_sq is None else fact_sq
+    metaphors = []
+    for m in QUOTE_RE.finditer(clean):
+        inner = squash(m.group(1))
+        if len(inner) < 2 or inner in fact_sq:
+            continue
+        if tag(inner).startswith("n"):
+            metaphors.append(inner)  # a quoted common noun: 把稳思想“方向盘”
+        else:
+            found += [m.group(), m.group()]  # a quoted name the facts lack weighs double
+    quoted = "".join(m.group() for m in QUOTE_RE.finditer(clean))
+    if tokens is None:
+        tokens = words(QUOTE_RE.sub(" ", clean))
+    for w in [*tokens, *metaphors]:
+        if w in genre or (w in quoted and w not in metaphors) or _given(w, fact_text, fact_grams):
+            continue
+        if _NUMERAL_WORD.match(w) or _SUBJECT.search(w):
+            continue
+        # in a 存在问题 section a shortcoming's adjective is the claim ("流动频繁")
+        if tag(w).startswith(_DESCRIBING) and not (problems and tag(w) in ("a", "i", "l")):
+            continue
+        found.append(w)
+    for m in ABSOLUTES.finditer(clean):
+        if m.group() not in fact_text:
+            found += [m.group()] * (2 if m.group() in _STRONG_ABSOLUTES else 1)
+    return found
+
+
+def _covered(spans: list[tuple[int, int]], a: int, b: int) -> float:
+    """Share of the stretch a..b that the spans cover."""
+    hit = sum(1 for i in range(a, b) if any(s <= i < e for s, e in spans))
+    return hit / (b - a) if b > a else 0.0
+
+
+def _lead_or_heading(draft: str, s: int, e: int) -> bool:
+    """A heading line or a point's short first sentence ("（一）强化理论武装。")."""
+    text = draft[s:e]
+    body = _POINT_START.sub("", text.strip()).strip("。；;：: ")
+    if re.search(r"\d", CITATION_RE.sub("", body)):
+        return False
+    line_start = draft.rfind("\n", 0, s) + 1
+    before = draft[line_start:s]
+    at_start = (
+        not before.strip()
+        or bool(_POINT_START.fullmatch(before.strip()))
+        or bool(_POINT_START.match(text.lstrip()))
+    )
+    n = len(re.findall(r"[\u4e00-\u9fff]", body))
+    if not at_start or not 0 < n <= LEAD_MAX + 8:
+        return False
+    commas = body.count("，") + body.count(",")
+    if commas == 0:
+        return n <= LEAD_MAX
+    # a lead phrase of two parallel parts ("压实责任链条，主体责任有效落实。") heads a line of
+    # its own or a body that follows on its line; "二是…，…；" is a point, not a lead
+    rest = draft[e : draft.find("\n", e) if "\n" in draft[e:] else len(draft)]
+    ends_line = not re.search(r"[。；;！？!?]\s*$", text)
+    return commas == 1 and (ends_line or (text.rstrip().endswith("。") and bool(rest.strip())))
+
+
+def _opening(ctx: Context, k: int) -> bool:
+    """The first sentence of the draft or of a paragraph (or the draft's last), resting on no
+    fact and holding no number, not a point: the unit and its aim ("今年以来，县公安局持续…"),
+    the closing resolve."""
+    s, e = ctx.sents[k]
+    if max(ctx.scores[k].values(), default=0.0) >= 0.5 or any(
+        s <= q.start < e and q.kind == "quantity" for q in ctx.quantities
+    ):
+        return False
+    text = ctx.draft[s:e]
+    if _POINT_START.match(text.lstrip()):
+        return False
+    if k == 0:
+        return True
+    if k == len(ctx.sents) - 1 and ctx.draft[:s].strip():
+        return True  # the closing sentence: the resolve or the wish ("奋力开创…新局面")
+    ps, _ = ctx.sents[k - 1]
+    prev = ctx.draft[ps:s]
+    return "\n" in ctx.draft[ps:s] or (_lead_or_heading(ctx.draft, ps, s) and "\n" in prev[-3:])
+
+
+def unsupported_claim(ctx: Context) -> list[Flag]:
+    if not ctx.facts:
+        return []
+    genre, formulas = load()
+    fact_text = "\n".join(f.text for f in ctx.facts)
+    fact_sq = ctx.fact_text_sq
+    fact_grams = set().union(*(fi.grams for fi in ctx.finfo))
+    for fi in ctx.finfo:  # bigrams() drops a stop list; compounds need every piece
+        fact_grams |= {fi.fact.text[i : i + 2] for i in range(len(fi.fact.text) - 1)}
+    cut = ctx.once("cut", lambda: cut_words(ctx.draft))
+    matching = {
+        q.start: [fi for fi in ctx.finfo if any(quantity_matches(q, fq) for fq in fi.fact.quantities)]
+        for q in ctx.quantities
+    }
+    out: list[Flag] = []
+    for k, (s, e) in enumerate(ctx.sents):
+        if _lead_or_heading(ctx.draft, s, e) or _opening(ctx, k):
+            continue
+        sent = ctx.draft[s:e]
+        framed = [(m.start(), m.end()) for rx in formulas for m in rx.finditer(sent)]
+        opener = next((fb for fa, fb in framed if fa <= 1), -1)
+        for a, b in _clauses(sent):
+            clause = sent[a:b]
+            if _covered(framed, a, b) >= 0.6 or not bigrams(clause):
+                continue
+            # the clause right after an opening formula ("下一步，我局将持续改善…")
+            if opener >= 0 and a <= opener + 2 and not re.search(r"\d", clause):
+                continue
+            if _EVALUATION.search(clause.strip()) and not re.search(r"\d", clause):
+                continue
+            problems = ctx.roles[k] == Role.PROBLEMS
+            toks = [w for p, w in cut if s + a <= p < s + b]
+            new = new_words(clause, fact_text, fact_grams, genre, problems, fact_sq, toks)
+            # a deed with a new object ("建立…档案", "开展…演练") needs no second word
+            need = 1 if _DEED.match(clause.strip()) else MIN_NEW
+            grams = bigrams(clause)
+            if any(
+                s + a <= q.start < s + b
+                and any(coverage(fi.grams, grams) >= 0.3 for fi in matching.get(q.start, ()))
+                for q in ctx.quantities
+            ):
+                need = MIN_NEW  # a deed with the facts' number is the fact, reworded
+            if len(new) < need:
+                continue
+            shown = "、".join(f"“{w.strip('“”')}”" for w in dict.fromkeys(new))
+            out.append(
+                Flag(
+                    "unsupported_claim",
+                    clause,
+                    s + a,
+                    s + b,
+                    f"“{short(clause, 24)}”说的内容素材中没有（{shown}），请核对或删除",
+                )
+            )
+    return _merge(ctx.draft, out)
+
+
+def _merge(draft: str, flags: list[Flag]) -> list[Flag]:
+    """Adjacent flagged clauses of one sentence become one flag (an invented point)."""
+    out: list[Flag] = []
+    for f in flags:
+        prev = out[-1] if out else None
+        gap = draft[prev.end : f.start] if prev else ""
+        if prev and len(gap) <= 2 and not re.search(r"[。！？!?\n]", gap):
+            merged = draft[prev.start : f.end]
+            out[-1] = Flag("unsupported_claim", merged, prev.start, f.end, prev.reason)
+        else:
+            out.append(f)
+    return out

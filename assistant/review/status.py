@@ -1,0 +1,269 @@
+"""status_shift anywhere in a sentence, and role_mismatch: a fact told in the wrong tense or the
+wrong section.
+
+The first checker compared status words clause by clause, so "新建…6个，已于年内全部投入使用"
+(the fact: 拟新建…6个) passed: the clause with the number has no status word and the clause with
+已 matches no fact clause. Here each fact a sentence says again gets its *region*: the clause that
+says it plus the neighbouring clauses that say no other fact ("已于年内全部投入使用",
+"争取年内完成"). A planned fact whose region has only done words was written as done; a done
+fact whose region has only plan words was written as a plan. Where the region has no status
+word at all, the section decides: a planned fact told plainly in 工作情况 is a status_shift, a
+done fact in 下步打算 or an achievement in 存在问题 (or a problem told as a success) is a
+role_mismatch.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.models import Fact, Flag, Role
+from assistant.review.context import Context, FactInfo, short
+from assistant.review.core import status_shift_clause
+from assistant.review.numbers import bigrams, coverage
+from assistant.review.sections import PLAN, RETRO
+from assistant.text.citations import cited_ids
+from assistant.text.quantities import extract_quantities, quantity_matches
+from assistant.text.status import status_marks
+
+# Done words a model adds around a planned measure ("已于年内全部投入使用", "实现全覆盖").
+_MORE_DONE = re.compile(
+    r"投入使用|投入运行|投用|上线运行|正式运行|落成|竣工|启用|实现了|(?<![力争要将])实现"
+    r"|全部完成|全面完成|全部建成|均已|顺利完成|圆满完成"
+)
+# Plan words beyond the status table: enumerated resolve ("一要"), preparing ("着手谋划").
+_MORE_PLANNED = re.compile(
+    r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]要|年底前|谋划|着手|筹备|筹划|酝酿|申报|待建|推进中"
+)
+# A fact that states a shortcoming; an achievement has none of these.
+PROBLEM_RE = re.compile(
+    r"不足|不够|不[强高多深实细全精准灵畅活到平充明健完规及广齐紧严优好]|偏[大小高低重轻少多弱慢窄]"
+    r"|薄弱|滞后|欠缺|欠账|缺|短缺|淡薄|淡化|脱节|参差不齐|超标|单一|较少|较弱|较低|较差|有待|仍需|亟需|亟待"
+    r"|差距|短板|弱化|流于形式|尚未|未能|没有|仅有|仅|只有|困难|难度|难以|压力|突出|繁重"
+    r"|老化|瓶颈|制约|漏报|失衡|空白|存在|还需|亟须|严峻|严重|较大|较多|较重|浮于表面|形式主义|落后|不力"
+    r"|欠佳|逾期|拖欠|积压|亏损|沿用|盲区|死角|仍有|未(?!发生)"
+)
+# A plan that builds on work done names it as its basis ("在已完成…的基础上", "依托已建成的…").
+_BUILDS_ON = re.compile(r"基础上|依托|巩固|用好|继续|持续|深化|总结|推广|延续|发挥")
+# Words that keep a past result marked as past wherever it stands ("已建成…15个").
+_SAID_DONE = re.compile(r"已|累计|先后|共计")
+_CLAUSE_CUT = re.compile(r"[，,；;：:。！？!?\n]")
+# Work done: a deed or a result the fact reports (an achievement needs one).
+_DEED_RE = re.compile(
+    r"开展|召开|组织|举办|完成|建成|新建|新增|发放|处置|出台|印发|制定|签订|培训|查处|办理|化解|整改|排查"
+    r"|检查|走访|慰问|接待|发稿|刊发|推送|引进|认定|获评|获得|实现|达到|累计|共|投入|收缴|关停|劝阻|止付"
+    r"|发展|培育|评选|表彰|建立|创建|新签|清收"
+)
+# A clause says a fact again with this share of the fact's words (or its number).
+CLAUSE_MATCH = 0.5
+
+
+@dataclass
+class Region:
+    fact: FactInfo
+    clause: tuple[int, int]  # the clause that says the fact (draft offsets)
+    start: int  # the clause with its neighbours that say no other fact
+    end: int
+    planned: list[tuple[int, int]]  # status words in the region (draft offsets), plan words
+    done: list[tuple[int, int]]  # done words not governed by a plan word before them
+
+
+def _clauses(text: str, base: int) -> list[tuple[int, int]]:
+    out = []
+    s = 0
+    for m in _CLAUSE_CUT.finditer(text + "。"):
+        if bigrams(text[s : m.start()]) or re.search(r"\d", text[s : m.start()]):
+            out.append((base + s, base + m.start()))
+        s = m.end()
+    return out
+
+
+def regions(ctx: Context, k: int) -> list[Region]:
+    """The facts sentence ``k`` says again, each with the stretch of the sentence about it."""
+    return ctx.once(f"regions/{k}", lambda: _regions(ctx, k))
+
+
+def _regions(ctx: Context, k: int) -> list[Region]:
+    s, e = ctx.sents[k]
+    draft = ctx.draft
+    cls = _clauses(draft[s:e], s)
+    if not cls:
+        return []
+    by_id = ctx.by_id
+    facts = [by_id[f] for f in ctx.supports[k] if f in by_id]
+    # each clause's best fact (a clause about no fact is a neighbour)
+    owner: list[FactInfo | None] = []
+    best_of: dict[str, tuple[float, int]] = {}
+    for i, (a, b) in enumerate(cls):
+        grams = bigrams(draft[a:b])
+        qs = [q for q in extract_quantities(draft[a:b]) if q.kind != "year"]
+        top: tuple[float, FactInfo | None] = (0.0, None)
+        cited = cited_ids(draft[a:b])
+        for fi in facts:
+            score = coverage(fi.grams, grams) + coverage(grams, fi.grams) * 0.5
+            if fi.fact.id in cited:
+                score += 0.3  # the clause names its fact
+            if any(quantity_matches(q, fq) for q in qs for fq in fi.fact.quantities):
+                score += 1.0
+            if score > top[0]:
+                top = (score, fi)
+            if score > best_of.get(fi.fact.id, (0.0, -1))[0]:
+                best_of[fi.fact.id] = (score, i)
+        owner.append(top[1] if top[0] >= CLAUSE_MATCH else None)
+    out = []
+    for fi in facts:
+        score, i = best_of.get(fi.fact.id, (0.0, -1))
+        if i < 0 or score < CLAUSE_MATCH or owner[i] is not fi:
+            continue
+        lo = i
+        while lo > 0 and owner[lo - 1] in (None, fi):
+            lo -= 1
+        hi = i
+        while hi + 1 < len(cls) and owner[hi + 1] in (None, fi):
+            hi += 1
+        start, end = cls[lo][0], cls[hi][1]
+        planned, done = _marks(draft, cls[lo : hi + 1], fi.fact.text)
+        out.append(Region(fi, cls[i], start, end, planned, done))
+    return out
+
+
+def _marks(
+    draft: str, clauses: list[tuple[int, int]], fact_text: str = ""
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """Plan and done words of some clauses; a done word after a plan word in its clause is part
+    of the plan ("争取年内完成", "力争建成"), and a result word the fact itself uses is its
+    content ("ERP系统上线运行" for "已完成ERP系统上线")."""
+    planned: list[tuple[int, int]] = []
+    done: list[tuple[int, int]] = []
+    for a, b in clauses:
+        text = draft[a:b]
+        found = [(m.status, m.start, m.end) for m in status_marks(text)]
+        found += [
+            ("done", m.start(), m.end())
+            for m in _MORE_DONE.finditer(text)
+            if m.group()[:2] not in fact_text
+        ]
+        found += [("planned", m.start(), m.end()) for m in _MORE_PLANNED.finditer(text)]
+        found.sort(key=lambda x: x[1])
+        first_plan = next((st for st, _, _ in found if st == "planned"), None)
+        first_plan_at = next((ms for st, ms, _ in found if st == "planned"), len(text))
+        for st, ms, me in found:
+            if st == "planned":
+                planned.append((a + ms, a + me))
+            elif first_plan is None or ms < first_plan_at or text[ms] == "已":
+                # "将继续依托已建成的…": 已 stays done after a plan word; 完成/建成 do not
+                done.append((a + ms, a + me))
+    return planned, done
+
+
+def status_shift(ctx: Context) -> list[Flag]:
+    old = status_shift_clause(ctx)
+    out: list[Flag] = []
+    for k, (s, e) in enumerate(ctx.sents):
+        regs = regions(ctx, k)
+        # a clause-level flag stands unless its word sits in another fact's region whose status
+        # it agrees with ("完成12个村污水管网建设" is F2's, done, not the planned F1's)
+        mine = [
+            f
+            for f in old
+            if s <= f.start < e
+            and not any(
+                r.start <= f.start < r.end
+                and r.fact.fact.id != f.fact
+                and r.fact.fact.status == _word_status(f.text)
+                for r in regs
+            )
+        ]
+        out += mine
+        if mine:
+            continue
+        for r in regs:
+            st = r.fact.fact.status
+            if st == "planned" and r.done and not r.planned:
+                span = (min(r.clause[0], r.done[0][0]), max(r.clause[1], r.done[0][1]))
+            elif (
+                st == "planned"
+                and not r.planned
+                and not r.done
+                and ctx.roles[k] in RETRO
+                and not _heading(ctx.draft, s, e)
+            ):
+                span = r.clause  # "拟新建6个" told as work done in a 工作情况 section
+            elif st == "done" and r.planned and not r.done:
+                span = (min(r.clause[0], r.planned[0][0]), max(r.clause[1], r.planned[0][1]))
+            else:
+                continue
+            said = "计划要做" if st == "planned" else "已经完成"
+            now = "已经完成" if st == "planned" else "计划要做"
+            text = ctx.draft[span[0] : span[1]]
+            out.append(
+                Flag(
+                    "status_shift",
+                    text,
+                    span[0],
+                    span[1],
+                    f"素材{r.fact.fact.id}说的是{said}的事（“{short(r.fact.fact.text, 24)}”），"
+                    f"草稿写成了{now}（“{short(text, 24)}”）",
+                    fact=r.fact.fact.id,
+                )
+            )
+            break
+    return out
+
+
+def _heading(draft: str, s: int, e: int) -> bool:
+    """A heading line ("一、履行意识形态工作责任的主要做法"): it names a topic, it tells no fact."""
+    text = draft[s:e]
+    return text.endswith("\n") or (e == len(draft.rstrip()) and not re.search(r"[。；;]\s*$", text))
+
+
+def _past(fact: Fact) -> bool:
+    """A past result: done by its words, or a deed with a count and no plan word."""
+    if fact.status != "none":
+        return fact.status == "done"
+    return bool(_DEED_RE.search(fact.text)) and any(q.kind == "quantity" for q in fact.quantities)
+
+
+def _word_status(word: str) -> str:
+    marks = status_marks(word)
+    return marks[0].status if marks else "none"
+
+
+def role_mismatch(ctx: Context) -> list[Flag]:
+    out: list[Flag] = []
+    for k in range(len(ctx.sents)):
+        role = ctx.roles[k]
+        if role is None:
+            continue
+        for r in regions(ctx, k):
+            fact = r.fact.fact
+            s, e = ctx.sents[k]
+            draft_problem = bool(PROBLEM_RE.search(ctx.draft[r.start : r.end]))
+            sentence_problem = bool(PROBLEM_RE.search(ctx.draft[s:e]))
+            fact_problem = bool(PROBLEM_RE.search(fact.text))
+            region = ctx.draft[r.start : r.end]
+            # an achievement turned into a problem: the draft adds the shortcoming
+            # ("…8次，覆盖面还不够广"); a plain listing is the fact as given
+            if (
+                role == Role.PROBLEMS
+                and draft_problem
+                and not fact_problem
+                and (fact.status == "done" or bool(_DEED_RE.search(fact.text)))
+            ):
+                why = f"素材{fact.id}是一项工作成绩（“{short(fact.text, 24)}”），草稿把它写成了存在的问题"
+            elif role in RETRO and fact_problem and not sentence_problem:
+                why = f"素材{fact.id}说的是不足（“{short(fact.text, 24)}”），草稿把它写成了工作成绩"
+            elif (
+                role in PLAN
+                and _past(fact)
+                and not r.planned
+                and not _BUILDS_ON.search(region)
+                and not _SAID_DONE.search(region)
+            ):
+                why = f"素材{fact.id}是已经完成的工作（“{short(fact.text, 24)}”），草稿把它写进了下步打算"
+            else:
+                continue
+            out.append(
+                Flag("role_mismatch", ctx.draft[r.start : r.end], r.start, r.end, why, fact=fact.id)
+            )
+    return out

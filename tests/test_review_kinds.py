@@ -1,0 +1,231 @@
+"""The model-style flag kinds, one table each: what a model invents is flagged with its span and
+a Chinese reason; the faithful rewording beside it is left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.models import Fact, Role
+from assistant.review.context import mask_markdown
+from assistant.review.formulas import mine
+from assistant.review.grounding import check
+from assistant.review.table import CHECKS, FIRST_CHECKS, KIND_LABELS
+from assistant.text.facts import make_fact
+
+IDEOLOGY = [
+    "召开党组理论学习中心组学习会14次",
+    "拟新建新时代文明实践示范点6个",
+    "处置网络舆情9起",
+    "在市级以上媒体发稿126篇",
+    "邀请市委党校教授作专题辅导1次",
+    "已建成村级宣传栏32个",
+]
+PROBLEMS = [
+    "部分学校心理健康教师配备不足，专职心理教师仅4名",
+    "家校协同育人机制不健全",
+    "全年开展应急演练12次",
+]
+
+
+def _facts(texts: list[str]) -> list[Fact]:
+    return [make_fact(f"F{i + 1}", t) for i, t in enumerate(texts)]
+
+
+def _flags(kind: str, draft: str, facts: list[str], role: Role | None = None) -> list[str]:
+    review = check(draft, _facts(facts), [], role, kinds=[kind])
+    for f in review.flags:
+        assert f.kind == kind
+        assert draft[f.start : f.end] == f.text
+        assert any("\u4e00" <= c <= "\u9fff" for c in f.reason)
+    return [f.text for f in review.flags]
+
+
+def _hit(texts: list[str], expected: str | None) -> bool:
+    if expected is None:
+        return texts == []
+    return any(expected in t or t in expected for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "role", "expected"),
+    [
+        # a whole point no fact supports
+        (
+            "一是专职心理教师仅4名，力量薄弱；二是家校协同育人机制不健全，家长参与度不高。",
+            PROBLEMS[:2],
+            Role.PROBLEMS,
+            "家长参与度不高",
+        ),
+        # an invented clause inside a supported sentence
+        (
+            "妥善处置网络舆情9起，建立网络舆情快速反应机制，实行24小时值班。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            "建立网络舆情快速反应机制",
+        ),
+        # an absolute result no fact gives
+        ("妥善处置网络舆情9起，全年未发生重大网络舆情事件。", IDEOLOGY, None, "未发生"),
+        # faithful: formulaic opener and closer, Chinese numerals, a lead phrase
+        (
+            "今年以来，局党组认真落实意识形态工作责任制，各项工作取得积极成效。现将有关情况报告如下。\n"
+            "（一）强化理论武装。全年召开党组理论学习中心组学习会十四次。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            None,
+        ),
+        # faithful: a concession formula and a reworded problem
+        (
+            "虽然取得了一些成绩，但仍然存在一些问题和不足。一是心理健康教师配备不足，专职心理教师仅有四名。",
+            PROBLEMS[:1],
+            Role.PROBLEMS,
+            None,
+        ),
+        # faithful: a generic evaluation at the sentence end
+        ("在市级以上媒体发稿126篇，有效提升了主流舆论影响力。", IDEOLOGY, None, None),
+        # faithful: Markdown a chat model writes around the text
+        (
+            "### 一、工作情况\n\n**（一）加强舆论引导。** 在市级以上媒体发稿126篇。",
+            IDEOLOGY,
+            None,
+            None,
+        ),
+    ],
+)
+def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expected: str) -> None:
+    assert _hit(_flags("unsupported_claim", draft, facts, role), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "role", "expected"),
+    [
+        # planned written as done, the done words in the next clause
+        (
+            "新建新时代文明实践示范点6个，已于年内全部投入使用。",
+            None,
+            "新建新时代文明实践示范点6个",
+        ),
+        # planned told plainly in a 工作情况 section
+        ("新建新时代文明实践示范点6个。", Role.ACHIEVEMENTS, "新建新时代文明实践示范点6个"),
+        # done written as a plan
+        ("争取年内建成村级宣传栏32个。", Role.PLANS, "争取"),
+        # faithful: 计划 for 拟, and a plan that builds on work done
+        ("计划新建新时代文明实践示范点6个。", Role.PLANS, None),
+        ("下一步，将继续依托已建成的32个村级宣传栏开展宣传。", Role.PLANS, None),
+        # faithful: a plan without a plan word in a 下步打算 section
+        ("三、下一步工作打算\n新建新时代文明实践示范点6个。", None, None),
+    ],
+)
+def test_status_shift(draft: str, role: Role | None, expected: str | None) -> None:
+    assert _hit(_flags("status_shift", draft, IDEOLOGY, role), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("邀请省委党校教授作专题辅导1次。", "省委党校"),
+        ("学习贯彻党的二十届四中全会精神。", None),  # framing: no fact names a meeting
+        ("邀请市委党校教授作专题辅导1次，县长刘伟出席。", "县长刘伟"),
+        ("组织党员赴井冈山开展红色教育。", "井冈山"),
+        ("在省级以上媒体发稿126篇。", "省级以上媒体"),
+        ("邀请市委党校教授作专题辅导一次。", None),
+        ("全区上下在市级以上媒体发稿126篇。", None),
+    ],
+)
+def test_unsupported_name(draft: str, expected: str | None) -> None:
+    assert _hit(_flags("unsupported_name", draft, IDEOLOGY), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("在市级以上媒体发稿126篇〔F4〕，妥善处置网络舆情9起〔F4〕。", "〔F4〕"),
+        ("妥善处置网络舆情9起[F2]。", "[F2]"),
+        # faithful: the right fact; a sentence resting on two facts
+        ("妥善处置网络舆情9起〔F3〕。", None),
+        ("全年召开学习会14次、发稿126篇〔F1、F4〕。", None),
+    ],
+)
+def test_wrong_citation(draft: str, expected: str | None) -> None:
+    texts = _flags("wrong_citation", draft, IDEOLOGY)
+    if expected is None:
+        assert texts == []
+    else:
+        assert texts and texts[-1] == expected
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "expected"),
+    [
+        ("在市级以上媒体发稿126篇，较上年翻了一番。", IDEOLOGY, "较上年翻了一番"),
+        ("在市级以上媒体发稿126篇，同比增长20%。", IDEOLOGY, "同比增长20"),
+        ("破案率位居全市第二。", IDEOLOGY, "位居全市第二"),
+        ("全县工作排名全市第一。", IDEOLOGY, "排名全市第一"),
+        # faithful: the fact gives the comparison
+        ("财政收入增长8.1%，增速居全市第二位。", ["财政收入增长8.1%，增速全市第二"], None),
+        ("全年发稿126篇。", IDEOLOGY, None),
+    ],
+)
+def test_unsupported_comparison(draft: str, facts: list[str], expected: str | None) -> None:
+    assert _hit(_flags("unsupported_comparison", draft, facts), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "role", "expected"),
+    [
+        # an achievement turned into a problem
+        (
+            "二是应急演练不够，全年仅开展应急演练12次，难以满足实战需要。",
+            Role.PROBLEMS,
+            "全年仅开展应急演练12次",
+        ),
+        # a problem turned into a success
+        ("配齐配强专职心理教师4名。", Role.ACHIEVEMENTS, "配齐配强专职心理教师4名"),
+        # a past result listed as a plan
+        ("三、下一步工作打算\n（一）开展应急演练12次。", None, "开展应急演练12次"),
+        # faithful: problems told as problems, a past result marked as past
+        ("一是专职心理教师仅4名，力量薄弱。", Role.PROBLEMS, None),
+        ("下一步，在已开展应急演练12次的基础上持续练兵。", Role.PLANS, None),
+    ],
+)
+def test_role_mismatch(draft: str, role: Role | None, expected: str | None) -> None:
+    assert _hit(_flags("role_mismatch", draft, PROBLEMS, role), expected)
+
+
+def test_every_kind_has_a_check_and_a_chinese_label() -> None:
+    assert set(FIRST_CHECKS) < set(CHECKS)
+    assert set(CHECKS) == set(KIND_LABELS)
+    assert all(any("\u4e00" <= c <= "\u9fff" for c in v) for v in KIND_LABELS.values())
+
+
+def test_first_checker_stays_runnable_as_the_baseline() -> None:
+    draft = "新建新时代文明实践示范点6个，已于年内全部投入使用。妥善处置网络舆情9起[F2]。"
+    old = check(draft, _facts(IDEOLOGY), [], table=FIRST_CHECKS, markdown=False)
+    new = check(draft, _facts(IDEOLOGY), [])
+    assert {f.kind for f in old.flags} <= set(FIRST_CHECKS)
+    assert {"status_shift", "wrong_citation"} <= {f.kind for f in new.flags}
+
+
+@pytest.mark.parametrize(
+    ("text", "blanked"),
+    [
+        ("### 一、工作情况", "一、工作情况"),
+        ("**（一）强化理论武装。** 召开会议", "（一）强化理论武装。   召开会议"),
+        ("- 实现营业收入8.6亿元；", "实现营业收入8.6亿元；"),
+        ("**区“打造**新兴产业", "**区“打造**新兴产业"),  # an anonymised slot stays
+    ],
+)
+def test_markdown_is_layout(text: str, blanked: str) -> None:
+    out = mask_markdown(text)
+    assert len(out) == len(text)
+    assert out.strip() == blanked.strip()
+
+
+def test_genre_words_are_those_many_samples_share() -> None:
+    texts = [
+        "今年以来，认真落实工作责任制，取得积极成效。开展宣讲20场。",
+        "今年以来，认真落实主体责任，取得积极成效。新建书屋6家。",
+        "今年以来，认真落实各项部署，成效明显。处置舆情9起。",
+    ]
+    genre = mine(texts)
+    assert {"今年以来", "认真落实"} <= set(genre)
+    assert "书屋" not in genre and "舆情" not in genre
