@@ -226,11 +226,21 @@ def _cmd_draft(args: argparse.Namespace, app: Assistant) -> int:
         return _cmd_draft_report(args, app)
     if args.role is None:
         raise AssistantError("请用 --role 指定要起草的段落类型，或用 --report 起草全文。")
+    from assistant.draft.allocate import select_facts, selection_note
+
     facts = app.parse_facts(_read_text(args.facts))
-    draft = app.draft(args.role, facts, engine=args.engine)
+    if not facts:
+        raise NoFactsError()
+    # A section from the facts of its role (as in the chat); --all-facts takes them all.
+    sel = select_facts(args.role, facts, only=[f.id for f in facts] if args.all_facts else None)
+    if not sel.used:
+        raise AssistantError(f"{selection_note(sel)}素材里没有适合“{args.role.label}”的内容。")
+    draft = app.draft(args.role, sel.used, engine=args.engine)
     if args.json:
-        _print_json(draft.to_dict())
+        _print_json({**draft.to_dict(), "fact_selection": sel.to_dict()})
         return 0
+    if len(sel.used) < len(facts) or sel.unclear:
+        print(f"提示：{selection_note(sel)}", file=sys.stderr)
     if draft.notice:
         print(f"提示：{draft.notice}", file=sys.stderr)
     print(draft.text)
@@ -335,6 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--report", action="store_true", help="按提纲逐节起草全文，每部分只用与之对应的素材")
     d.add_argument("--sample", default=None, help="与 --report 同用：参照的范文（默认：工作情况—存在问题—下步打算）")
     d.add_argument("--facts", required=True, help="素材文件，每行一条")
+    d.add_argument("--all-facts", action="store_true", help="用全部素材（默认只用适合该部分的素材）")
     d.add_argument("--engine", choices=["offline", "llm"], default=None)
     d.add_argument("--json", action="store_true")
     d.set_defaults(func=_cmd_draft)

@@ -122,3 +122,21 @@ def test_cli_plan_and_whole_report(tmp_path: Path, capsys: pytest.CaptureFixture
     assert code == 2
     assert "没有找到" in capsys.readouterr().err
     assert main(["draft", "--facts", str(facts)]) == 2
+
+
+def test_cli_single_section_uses_the_facts_of_its_role(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    facts = tmp_path / "facts.txt"
+    facts.write_text(MIXED, encoding="utf-8")
+    assert main(["index"]) == 0
+    capsys.readouterr()
+    assert main(["draft", "--role", "problems", "--facts", str(facts), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["fact_selection"]["used"] == ["F2", "F3"]
+    assert out["fact_selection"]["elsewhere"] == {"achievements": ["F1", "F5"], "plans": ["F4"]}
+    assert "〔F1〕" not in out["draft"] and "〔F2〕" in out["draft"]
+    assert main(["draft", "--role", "problems", "--facts", str(facts), "--all-facts", "--json"]) == 0
+    assert "〔F1〕" in json.loads(capsys.readouterr().out)["draft"]
+    assert main(["draft", "--role", "causes", "--facts", str(facts)]) == 2
+    assert "没有适合" in capsys.readouterr().err
