@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -250,3 +251,34 @@ def test_asking_for_yi_children_finds_whole_frames_not_fragments(built: SectionI
     )
     assert [(e.level, e.heading_style) for e in found] == [(1, "一、")] * 3
     assert all(e.n_children >= 4 for e in found)
+
+
+def test_worker_processes_build_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Big jobs prepare records, tokens and vectors in worker processes: same index as in-process."""
+    from assistant.index import store
+
+    reports = [(parse_file(p), f"h-{p.stem}") for p in SEEDS]
+    serial = SectionIndex(Settings(data_dir=tmp_path / "serial"))
+    serial.index_reports(reports)
+    monkeypatch.setattr(store, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(store.Writer, "__init__", _small_chunks(store.Writer.__init__))
+    parallel = SectionIndex(Settings(data_dir=tmp_path / "parallel"))
+    parallel.index_reports(reports)
+    assert parallel.count() == serial.count()
+    for role, topic in ((Role.PROBLEMS, "网络舆情 学习形式单一"), (Role.PLANS, "加强理论武装")):
+        a = parallel.search(role, topic, k=5)
+        b = serial.search(role, topic, k=5)
+        assert [(e.report, e.section_id, e.score, e.why) for e in a] == [
+            (e.report, e.section_id, e.score, e.why) for e in b
+        ]
+
+
+def _small_chunks(init: Any) -> Any:
+    """Writer.__init__ with worker tasks of one report each (several tasks even for the seeds)."""
+
+    def wrapped(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        assert self.workers._pool is not None, "the worker pool did not start"
+        self.workers.CHUNK = 1
+
+    return wrapped

@@ -51,6 +51,7 @@ class View:
     document order (reports by commit order)."""
 
     stamp: str | None = None
+    gen: int | None = None  # the cache generation it was checked against
     rids: list[str] = field(default_factory=list)
     row_of: dict[str, int] = field(default_factory=dict)
     roles: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int16))

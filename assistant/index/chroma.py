@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -121,6 +122,8 @@ class ChromaBackend:
         self.headers = headers
         self._client_obj: Any = None
         self._cols: dict[str, Any] = {}
+        self._watch: sqlite3.Connection | None = None
+        self._seen_version: int | None = None
 
     @property
     def client(self) -> Any:
@@ -141,6 +144,25 @@ class ChromaBackend:
             SharedSystemClient._identifier_to_refcount.pop(str(self.folder), None)
         self._client_obj = None
         self._cols = {}
+
+    def maybe_changed(self) -> bool:
+        """False only when the embedded store's database has certainly not been written since
+        the last call (SQLite's ``data_version``, read from our own read-only connection: a few
+        microseconds, where asking Chroma for the state cost as much as the vector query). A
+        server is always asked."""
+        if self.url:
+            return True
+        try:
+            if self._watch is None:
+                uri = f"file:{self.folder / 'chroma.sqlite3'}?mode=ro"
+                self._watch = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            version = int(self._watch.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error:
+            self._watch = None
+            return True
+        changed = version != self._seen_version
+        self._seen_version = version
+        return changed
 
     def _get(self, name: str, create: bool = True, cosine: bool = False) -> Any:
         col = self._cols.get(name)

@@ -64,6 +64,7 @@ class HashEmbedder:
     """Signed hashing of character 1-, 2- and 3-grams into ``dim`` buckets (no weights)."""
 
     VERSION = 1
+    parallel_safe = True  # deterministic numpy: the index may run it in worker processes
 
     def __init__(self, dim: int = 512, weights: tuple[float, float, float] = (0.5, 1.0, 1.0)):
         self.dim = dim

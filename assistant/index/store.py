@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -87,6 +88,7 @@ class SectionIndex:
         self._mu = threading.RLock()  # writes and catch-up; searches read self._view
         self._notices: list[str] = []
         self._rebuilt = False
+        self.timings: dict[str, float] = {}  # seconds per part of the last index_reports
 
     # ---- locking and keeping up ------------------------------------------------------
     @contextmanager
@@ -101,6 +103,8 @@ class SectionIndex:
         if not self._mu.acquire(blocking=self._view.stamp is None):
             return self._view
         try:
+            if self._view.stamp is not None and not self.backend.maybe_changed():
+                return self._view
             state = self.backend.state()
             if state is None or self._reason(state) is not None:
                 with self._lock():
@@ -124,9 +128,13 @@ class SectionIndex:
 
     def _load(self) -> None:
         """A new view if the cache moved since the last one."""
-        stamp = f"{self.cache.gen()}-{self.cache.count()}-{self.embedder.name}"
+        gen = self.cache.gen()
+        if self._view.stamp is not None and gen == self._view.gen:
+            return  # every cache write stamps a new generation: nothing moved
+        stamp = f"{gen}-{self.cache.count()}-{self.embedder.name}"
         if stamp != self._view.stamp:
             self._view = self.cache.view(stamp, self._bm25_dir)
+        self._view.gen = gen
 
     def _ensure_current_locked(self) -> None:
         """Create the state on first use; rebuild an index of another format or embedding."""
@@ -201,7 +209,9 @@ class SectionIndex:
             finally:
                 writer.close()
             sync.end_write(self.backend, state)
+            t0 = time.perf_counter()
             self._load()
+            self.timings = {**writer.timings, "view_and_bm25": time.perf_counter() - t0}
         res.n_sections = self.count()
         return res
 
