@@ -133,3 +133,18 @@ def test_sign_in_without_a_user_id_is_refused_with_a_reason() -> None:
     at = _browser({"is_logged_in": True, "name": "无标识"})
     assert any("没有提供用户标识" in e.value for e in at.error)
     assert not at.text_area  # no workspace is opened for an unknown user
+
+
+def test_admin_sees_everyones_log_and_others_do_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ASSISTANT_ADMINS", "boss@unit.cn")
+    alice = _browser(ALICE)
+    alice.text_area[0].input("宣传干部仅有3名").run()
+    alice.chat_input[0].set_value("帮我写存在问题部分").run()
+    _tab(alice, "记录")
+    assert not [c for c in alice.sidebar.checkbox if c.key == "audit_everyone"]  # not an admin
+
+    boss = _browser({"is_logged_in": True, "sub": "boss", "email": "boss@unit.cn", "name": "王五"})
+    _tab(boss, "记录")
+    assert "**起草**" not in _texts(boss)  # the admin's own workspace is empty
+    boss.checkbox(key="audit_everyone").check().run()
+    assert "张三 · **起草**" in _texts(boss)
