@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
 from assistant.errors import AssistantError
+from assistant.models import Role
 from assistant.sessions import DEFAULT_TITLE
 from assistant.ui import state
 from assistant.ui.auth import LOCAL_MODE_LABEL, can_edit_library
@@ -112,6 +114,8 @@ def _library(ctx: Ctx) -> None:
                 tree = []
             if tree:
                 st.markdown(outline_markdown(tree))
+                if st.toggle("类型依据与更正", key=f"roles_on_{rep.id}"):
+                    _role_editor(ctx, rep.id, tree, editor)
             if editor and st.button("删除此范文", key=f"del_rep_{rep.id}"):
                 try:
                     ctx.assistant.remove_report(rep.id)
@@ -128,6 +132,56 @@ def _library(ctx: Ctx) -> None:
         return
     st.markdown("**上传范文**")
     _uploads(ctx)
+
+
+def _role_editor(ctx: Ctx, report_id: str, tree: list[dict[str, Any]], editor: bool) -> None:
+    """Each section's role with its confidence and reasons, and (for library editors) a select
+    to correct it. A saved correction is stored with the index and used by the next search."""
+    if not editor:
+        for s in tree:
+            heading = escape_md(str(s.get("heading") or "（开头）"))
+            st.caption(
+                f"{heading} · {Role(str(s.get('role', 'other'))).label} · "
+                f"把握 {float(s.get('role_confidence', 1.0)):.0%} · {escape_md(str(s.get('role_evidence') or '—'))}"
+            )
+        return
+    roles = list(Role)
+    with st.form(key=f"roles_form_{report_id}", border=False):
+        chosen: dict[str, Role] = {}
+        for s in tree:
+            sid = str(s["id"])
+            heading = str(s.get("heading") or "（开头）")
+            current = Role(str(s.get("role", "other")))
+            conf = float(s.get("role_confidence", 1.0))
+            chosen[sid] = st.selectbox(
+                f"{sid} {heading[:24]}",
+                roles,
+                index=roles.index(current),
+                format_func=lambda r: r.label,
+                key=f"role_{report_id}_{sid}",
+            )
+            st.caption(f"把握 {conf:.0%} · {escape_md(str(s.get('role_evidence') or '—'))}")
+        if st.form_submit_button("保存类型更正"):
+            changes = [(sid, r) for sid, r in chosen.items() if r is not Role(str(_by_id(tree, sid)["role"]))]
+            try:
+                for sid, r in changes:
+                    ctx.assistant.correct_role(report_id, sid, r)
+            except AssistantError as exc:
+                st.error(str(exc))
+                return
+            state.library_changed()
+            # children that followed a corrected parent show their new role after the rerun
+            for key in [k for k in st.session_state if str(k).startswith(f"role_{report_id}_")]:
+                del st.session_state[key]
+            st.session_state["role_saved"] = f"已保存 {len(changes)} 处类型更正，检索立即按新类型进行。"
+            st.rerun()
+    saved = st.session_state.pop("role_saved", None)
+    if saved:
+        st.success(saved)
+
+
+def _by_id(tree: list[dict[str, Any]], sid: str) -> dict[str, Any]:
+    return next(s for s in tree if str(s["id"]) == sid)
 
 
 def _drop_uploaded_file(ctx: Ctx, source: str) -> None:
