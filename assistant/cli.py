@@ -60,6 +60,21 @@ def _cmd_outline(args: argparse.Namespace, app: Assistant) -> int:
     return 0
 
 
+def _cmd_role(args: argparse.Namespace, app: Assistant) -> int:
+    res = app.correct_role(args.report, args.section, args.role)
+    before, after = res["before"], res["after"]
+    heading = after.get("heading") or "（开头）"
+    print(
+        f"已将“{args.report}”的段落 {after['id']} “{heading}”改为"
+        f"“{Role(after['role']).label}”（原为“{Role(before['role']).label}”）。"
+    )
+    others = [sid for sid in res["changed"] if sid != after["id"]]
+    if others:
+        print(f"沿用其类型的下级段落 {'、'.join(others)} 也随之更改。")
+    print("更正已保存在范文库中，重新导入同一文件后仍然有效，检索立即按新类型进行。")
+    return 0
+
+
 def _progress(done: int, total: int, name: str) -> None:
     print(f"[{done}/{total}] {name}", file=sys.stderr)
 
@@ -326,6 +341,12 @@ def build_parser() -> argparse.ArgumentParser:
     r = sub.add_parser("remove", help="从范文库删除一篇范文")
     r.add_argument("report")
     r.set_defaults(func=_cmd_remove)
+
+    rc = sub.add_parser("role", help="更正范文库中某个段落的类型（检索立即生效）")
+    rc.add_argument("report", help="范文编号（assistant index 列出的名称，即文件名去掉扩展名）")
+    rc.add_argument("section", help="段落编号，如 1、2.3（见 assistant outline --json 的 id）")
+    rc.add_argument("role", help=roles)
+    rc.set_defaults(func=_cmd_role)
 
     s = sub.add_parser("search", help="检索结构相似的范文段落")
     s.add_argument("topic")

@@ -197,6 +197,14 @@ class Assistant:
         """The stored outline of one indexed report: dicts shaped like `assistant outline --json`."""
         return self.index.report_outline(report_id)
 
+    def correct_role(self, report_id: str, section_id: str, role: str | Role) -> dict[str, Any]:
+        """A user's role for one section of an indexed report: stored with the index (so every
+        client of a shared index sees it), kept when the same file is indexed again, and used
+        by the next search. Returns the section's outline entry before and after:
+        ``{"before": {...}, "after": {...}, "changed": [ids whose role changed]}``."""
+        result: dict[str, Any] = self.index.correct_role(report_id, section_id, parse_role(role))
+        return result
+
     def search(
         self,
         role: str | Role,
