@@ -203,6 +203,25 @@ class ChromaBackend:
     def unregister(self, report_id: str) -> None:
         self._get(META).delete(ids=[f"report:{report_id}"])
 
+    # ---- users' role corrections (wr-meta, beside the registry) -----------------------
+    def corrections(self) -> dict[str, dict[str, dict[str, str]]]:
+        """``{report: {section_id: {"role", "heading"}}}``: roles users set by hand."""
+        got = self._get(META).get(where={"kind": "roles"}, include=["metadatas"])
+        return {str(m["report"]): json.loads(str(m["roles"])) for m in (got.get("metadatas") or []) if m}
+
+    def put_corrections(self, report_id: str, roles: dict[str, dict[str, str]]) -> None:
+        meta = {"kind": "roles", "report": report_id, "roles": json.dumps(roles, ensure_ascii=False)}
+        self._get(META).upsert(ids=[f"roles:{report_id}"], embeddings=[[1.0]], metadatas=[meta])
+
+    def move_section(self, rid: str, old: Role, new: Role) -> None:
+        """Copy one section's vector into another role's collection (the caller deletes the old
+        copy after its commit)."""
+        got = self.sections(old).get(ids=[rid], include=["embeddings"])
+        vecs = got.get("embeddings")
+        if vecs is None or len(vecs) == 0:
+            return
+        self.sections(new).upsert(ids=[rid], embeddings=[list(map(float, vecs[0]))])
+
     # ---- section vectors -------------------------------------------------------------
     def add_sections(self, role: Role, ids: Sequence[str], vectors: np.ndarray) -> None:
         col = self.sections(role)

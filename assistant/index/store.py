@@ -36,9 +36,10 @@ from assistant.errors import (
     IndexUnavailableError,
     ReportNotFoundError,
 )
-from assistant.index import sync
+from assistant.index import corrections, sync
 from assistant.index.cache import ROLES, SidecarCache, View
 from assistant.index.chroma import PREFIX, STATE_ID, ChromaBackend
+from assistant.index.corrections import base_hash, version_key
 from assistant.index.embeddings import Embedder, make_embedder
 from assistant.index.lexical import tokenize
 from assistant.index.ranking import Hit, bm25_ranks, explain, rank, vector_ranks
@@ -158,11 +159,14 @@ class SectionIndex:
                 f"请使用与团队相同的设置（当前索引的向量模型："
                 f"{(state or {}).get('embedding', '未知')}），或在持有全部原文件的机器上重建。",
             )
+        kept = self.backend.corrections()  # users' corrections outlive a rebuild
         self.backend.wipe()
         self.cache.reset()
         shutil.rmtree(self._bm25_dir, ignore_errors=True)
         self._view = View()
         self.backend.put_state(sync.fresh_state(INDEX_FORMAT, self.embedder.name))
+        for report_id, fixes in kept.items():
+            self.backend.put_corrections(report_id, fixes)
         self._gens.conn_gen = 0
         existing = [p for p in sources if p.exists()]
         res = IndexResult()
@@ -230,9 +234,12 @@ class SectionIndex:
         return parse_file(path, max_bytes=int(self.settings.max_file_mb * 1024 * 1024))
 
     def _update_locked(self, paths: list[Path], prune: bool, progress: Progress | None, res: IndexResult) -> None:
+        from assistant.corpus import apply_role_corrections
+
         files, missing = collect_files(paths)
         res.failed.extend(missing)
         registry = self.backend.registry()
+        user_roles = self.backend.corrections()
         by_path = {m.get("abspath"): r for r, m in registry.items()}
         claimed = {r: str(m.get("abspath", "")) for r, m in registry.items()}
         state = self._begin_write()
@@ -249,7 +256,7 @@ class SectionIndex:
                     res.failed.append((str(f), f"文件“{f.name}”无法读取：{exc.strerror or exc}"))
                     continue
                 known = registry.get(by_path.get(abspath, ""), None)
-                if known and known.get("hash") == fhash:
+                if known and base_hash(known.get("hash")) == fhash:
                     res.skipped.append(str(known["report"]))
                     continue
                 try:
@@ -266,8 +273,13 @@ class SectionIndex:
                     report.id = f"{report.id}-{hashlib.sha1(abspath.encode()).hexdigest()[:6]}"
                 claimed[report.id] = abspath
                 prev = registry.get(report.id)
-                if prev and prev.get("hash") == fhash:
+                if prev and base_hash(prev.get("hash")) == fhash:
                     res.skipped.append(report.id)
+                    continue
+                # a user's role corrections hold for the file's new version too
+                fixes = user_roles.get(report.id)
+                if fixes and apply_role_corrections(report, fixes):
+                    writer.add(report, version_key(fhash, fixes), abspath, prev is not None)
                     continue
                 writer.add(report, fhash, abspath, prev is not None)
             writer.finish()
@@ -301,6 +313,20 @@ class SectionIndex:
         self.backend.delete_sections([rid for rid, _ in sections], sorted({r for _, r in sections}))
         self.backend.delete_payloads(report_id)
         self.cache.write([{"report": report_id, "deleted": True}], [], gen)
+
+    def correct_role(self, report_id: str, section_id: str, role: Role) -> dict[str, Any]:
+        """Set one section's role by hand (see ``corrections``): stored, applied at once."""
+        with self._lock():
+            self._ensure_current_locked()
+            self._sync()
+            state = self._begin_write()
+            try:
+                return corrections.correct(
+                    self.backend, self.cache, self._gens, state, report_id, section_id, role
+                )
+            finally:
+                sync.end_write(self.backend, state)
+                self._load()
 
     # ---- reading -----------------------------------------------------------------------
     def count(self) -> int:
