@@ -68,6 +68,9 @@ def _cmd_role(args: argparse.Namespace, app: Assistant) -> int:
         f"已将“{args.report}”的段落 {after['id']} “{heading}”改为"
         f"“{Role(after['role']).label}”（原为“{Role(before['role']).label}”）。"
     )
+    _record_library(
+        app, "role", [args.report], f"段落 {after['id']} {heading}：{Role(before['role']).label} → {Role(after['role']).label}（assistant role）"
+    )
     others = [sid for sid in res["changed"] if sid != after["id"]]
     if others:
         print(f"沿用其类型的下级段落 {'、'.join(others)} 也随之更改。")

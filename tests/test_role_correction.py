@@ -100,6 +100,10 @@ def test_cli_role(app: Assistant, capsys: pytest.CaptureFixture[str], monkeypatc
     assert main(["role", REPORT, "1", "下步打算"]) == 0
     out = capsys.readouterr().out
     assert "改为“下步打算/工作措施”" in out and "1.1" in out
+    from assistant.sessions import SessionStore
+
+    [entry] = SessionStore.from_settings(app.settings).audit_log("library")
+    assert (entry.action, entry.target) == ("role", REPORT) and "下步打算" in entry.detail
     for argv, words in (
         (["role", "no-such", "1", "plans"], "范文库中没有找到“no-such”"),
         (["role", REPORT, "7", "plans"], "没有编号为“7”的段落"),

@@ -115,7 +115,7 @@ def _library(ctx: Ctx) -> None:
             if tree:
                 st.markdown(outline_markdown(tree))
                 if st.toggle("类型依据与更正", key=f"roles_on_{rep.id}"):
-                    _role_editor(ctx, rep.id, tree, editor)
+                    _role_editor(ctx, rep.id, rep.title, tree, editor)
             if editor and st.button("删除此范文", key=f"del_rep_{rep.id}"):
                 try:
                     ctx.assistant.remove_report(rep.id)
@@ -134,7 +134,9 @@ def _library(ctx: Ctx) -> None:
     _uploads(ctx)
 
 
-def _role_editor(ctx: Ctx, report_id: str, tree: list[dict[str, Any]], editor: bool) -> None:
+def _role_editor(
+    ctx: Ctx, report_id: str, title: str, tree: list[dict[str, Any]], editor: bool
+) -> None:
     """Each section's role with its confidence and reasons, and (for library editors) a select
     to correct it. A saved correction is stored with the index and used by the next search."""
     if not editor:
@@ -166,6 +168,8 @@ def _role_editor(ctx: Ctx, report_id: str, tree: list[dict[str, Any]], editor: b
             try:
                 for sid, r in changes:
                     ctx.assistant.correct_role(report_id, sid, r)
+                    heading = str(_by_id(tree, sid).get("heading") or "（开头）")
+                    ctx.store.record_library("role", f"《{title}》", f"段落 {sid} {heading}：改为{r.label}")
             except AssistantError as exc:
                 st.error(str(exc))
                 return
