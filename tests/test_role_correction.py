@@ -3,6 +3,8 @@ another client of the same store, kept when the file is indexed again (changed o
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -112,3 +114,32 @@ def test_cli_role(app: Assistant, capsys: pytest.CaptureFixture[str], monkeypatc
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert words in err and "Traceback" not in err
+
+
+@pytest.fixture
+def chroma_url(tmp_path: Path) -> Iterator[str]:
+    from tests import test_index_server as srv
+
+    port = srv._free_port()
+    url = f"http://127.0.0.1:{port}"
+    cmd = [str(srv.CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)]
+    env = dict(os.environ, ANONYMIZED_TELEMETRY="False")
+    with srv._serving(cmd, tmp_path / "chroma.log", lambda: srv._answers(f"{url}/api/v2/heartbeat"), env):
+        yield url
+
+
+@pytest.mark.slow
+def test_a_teammate_on_the_shared_server_searches_with_the_correction(
+    chroma_url: str, tmp_path: Path
+) -> None:
+    folder = tmp_path / "k"
+    folder.mkdir()
+    (folder / f"{REPORT}.txt").write_text(SAMPLE, encoding="utf-8")
+    alice = Assistant(Settings(data_dir=tmp_path / "alice", knowledge_dir=folder, chroma_url=chroma_url))
+    alice.build_index()
+    bob = Assistant(Settings(data_dir=tmp_path / "bob", knowledge_dir=folder, chroma_url=chroma_url))
+    assert "2" in _found(bob, "achievements")
+    alice.correct_role(REPORT, "2", "requirements")
+    assert "2" in _found(bob, "requirements")
+    assert "2" not in _found(bob, "achievements")
+    assert _role_of(bob, "2")["role_evidence"] == "用户已更正"
