@@ -280,3 +280,11 @@ def test_check_request_without_facts_is_not_passed(app: AppTest) -> None:
     assert _drafts(app)
     texts = _texts(app)
     assert "未能审核" in texts and "素材是空的" in texts and "审核通过" not in texts
+
+
+def test_desk_with_nothing_pasted_says_what_to_do(app: AppTest) -> None:
+    _open_desk(app)
+    app.button(key="desk_check").click()
+    _run(app)
+    assert any("没有要审核的文字" in e.value for e in app.error)
+    assert not _drafts(app)

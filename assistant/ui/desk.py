@@ -148,35 +148,53 @@ def conversation_facts(ctx: Ctx, cid: int) -> list[Fact]:
     return Assistant.parse_facts(text) if text.strip() else []
 
 
+def _check_clicked(ctx: Ctx, cid: int) -> None:
+    """审核: check the pasted text against the chosen facts; the new record is shown first."""
+    text = str(st.session_state.get("desk_text") or "")
+    if st.session_state.get("desk_facts_source") == FACTS_OWN:
+        own = str(st.session_state.get("desk_facts") or "")
+        facts = Assistant.parse_facts(own) if own.strip() else []
+    else:
+        facts = conversation_facts(ctx, cid)
+    role = st.session_state.get("desk_role")
+    try:
+        version = check_and_save(ctx, cid, text, facts, role if isinstance(role, Role) else None)
+    except AssistantError as exc:
+        st.session_state["desk_error"] = str(exc)
+        return
+    st.session_state.pop("desk_error", None)
+    st.session_state["desk_pick"] = version.section_key
+
+
 def render_desk(ctx: Ctx, cid: int) -> None:
     st.caption(
         "把别处写好的稿子（例如大模型的回答、下级单位的报告）贴进来，对照素材逐句核对："
         "数字、完成状态、名称、引用和没有素材依据的内容都会标出，修改后可重新审核。"
     )
-    left, right = st.columns(2, gap="medium")
-    with left:
-        text = _text_with_upload(ctx, "待审稿件", "desk_text", "把要核对的稿子粘贴在这里", 260)
-    with right:
-        facts = _facts(ctx, cid, conversation_facts(ctx, cid))
-        role = _role_box(text)
-        clicked = st.button("审核", key="desk_check", type="primary")
-    if clicked:
-        try:
-            version = check_and_save(ctx, cid, text, facts, role)
-            st.session_state["desk_pick"] = version.section_key
-        except AssistantError as exc:
-            st.error(str(exc))
-    keys = desk_keys(ctx, cid)
-    if not keys:
-        return
-    st.divider()
-    keys = keys[::-1]  # newest first
-    if st.session_state.get("desk_pick") not in keys:
-        st.session_state["desk_pick"] = keys[0]
-    pick = st.selectbox(
-        "审稿记录", keys, key="desk_pick", format_func=lambda k: _label(ctx, cid, k)
-    )
-    versions = ctx.store.versions(cid, pick)
-    if versions:
-        # The newest version: an edit saved here shows at once with its new review.
-        render_draft(ctx, versions[-1], in_chat=False)
+    keys = desk_keys(ctx, cid)[::-1]  # newest first
+    if keys:
+        if st.session_state.get("desk_pick") not in keys:
+            st.session_state["desk_pick"] = keys[0]
+        pick = st.selectbox(
+            "审稿记录", keys, key="desk_pick", format_func=lambda k: _label(ctx, cid, k)
+        )
+        versions = ctx.store.versions(cid, pick)
+        if versions:
+            # The newest version: an edit saved here shows at once with its new review.
+            render_draft(ctx, versions[-1], in_chat=False)
+    # The inputs open on an empty desk; once a text is checked its result comes first and the
+    # inputs fold away under another label (a new label opens folded).
+    label = "审核另一篇稿件" if keys else "待审稿件和素材"
+    with st.expander(label, expanded=not keys):
+        left, right = st.columns(2, gap="medium")
+        with left:
+            text = _text_with_upload(ctx, "待审稿件", "desk_text", "把要核对的稿子粘贴在这里", 260)
+        with right:
+            _facts(ctx, cid, conversation_facts(ctx, cid))
+            _role_box(text)
+            st.button(
+                "审核", key="desk_check", type="primary", on_click=_check_clicked, args=(ctx, cid)
+            )
+        error = st.session_state.get("desk_error")
+        if error:
+            st.error(error)
