@@ -126,6 +126,8 @@ def test_status_shift(draft: str, role: Role | None, expected: str | None) -> No
         ("学习贯彻党的二十届四中全会精神。", None),  # framing: no fact names a meeting
         ("邀请市委党校教授作专题辅导1次，县长刘伟出席。", "县长刘伟"),
         ("组织党员赴井冈山开展红色教育。", "井冈山"),
+        ("邀请中国传媒大学专家授课1次。", "中国传媒大学"),
+        ("与4所高校签订合作协议。", None),  # no institution named
         ("在省级以上媒体发稿126篇。", "省级以上媒体"),
         ("邀请市委党校教授作专题辅导一次。", None),
         ("全区上下在市级以上媒体发稿126篇。", None),
@@ -140,6 +142,8 @@ def test_unsupported_name(draft: str, expected: str | None) -> None:
     [
         ("在市级以上媒体发稿126篇〔F4〕，妥善处置网络舆情9起〔F4〕。", "〔F4〕"),
         ("妥善处置网络舆情9起[F2]。", "[F2]"),
+        # a word shared with the cited fact, the number with another
+        ("组织网络宣传培训，在市级以上媒体发稿126篇〔F3〕。", "〔F3〕"),
         # faithful: the right fact; a sentence resting on two facts
         ("妥善处置网络舆情9起〔F3〕。", None),
         ("全年召开学习会14次、发稿126篇〔F1、F4〕。", None),

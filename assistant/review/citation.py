@@ -3,12 +3,10 @@ does ("处置网络舆情9起[F3]" where F3 is about 发稿 and F4 about 舆情)
 
 from __future__ import annotations
 
-import re
-
 from assistant.models import Flag, Quantity
 from assistant.review.context import Context, FactInfo, short
 from assistant.review.numbers import bigrams, coverage
-from assistant.text.citations import citations
+from assistant.text.citations import citations, cited_ids
 from assistant.text.quantities import extract_quantities, quantity_matches
 
 # Below this share of the cited fact's bigrams found in the sentence, the fact "shares nothing".
@@ -30,15 +28,19 @@ def wrong_citation(ctx: Context) -> list[Flag]:
             prev = c.end
             grams = bigrams(seg)
             qs = [q for q in extract_quantities(seg) if q.kind != "year"]
-            ids = [f"F{int(n)}" for n in re.findall(r"\d+", c.text)]
+            ids = cited_ids(c.text)
             for fid in (i for i in ids if i in by_id):
-                if _shares(by_id[fid], grams, qs) > 0:
-                    continue
+                mine = _shares(by_id[fid], grams, qs)
                 better = sorted(
                     ((_shares(fi, grams, qs), fi) for fi in ctx.finfo if fi.fact.id not in ids),
                     key=lambda x: -x[0],
                 )
-                if not better or better[0][0] < 0.3:
+                if not better:
+                    continue
+                best = better[0][0]
+                # shares nothing while another fact does; or shares a word or two while another
+                # fact has the very number or most of the words ("培训180人次〔F1〕", F1 学习会)
+                if not ((mine == 0 and best >= 0.3) or (mine < 0.25 and best >= 0.5 + mine)):
                     continue
                 alt = better[0][1]
                 fi = by_id[fid]

@@ -39,7 +39,9 @@ _LEVEL = r"(?:(?<![全各本该我两多每])[省市县区州旗]委?|中央|国
 # ("党校") is the same name in any text.
 _ORG_RE = re.compile(rf"(?P<pre>{_LEVEL}{_CJK}{{0,3}}?)(?P<head>{'|'.join(ORG_HEADS)})")
 # A place: two or three name characters before 镇/乡/村/街道/社区 ("城关镇", "红旗村").
-_PLACE_RE = re.compile(rf"(?P<pre>{_CJK}{{2,3}})(?P<head>街道|社区|镇|乡|村)(?![\u4e00-\u9fff]?[级民委干])")
+_PLACE_RE = re.compile(
+    rf"(?P<pre>{_CJK}{{2,3}})(?P<head>街道|社区|镇|乡|村)(?![\u4e00-\u9fff]?[级民委干])"
+)
 # Characters that end a name's left side (verbs and particles before a name).
 _LEFT_STOP = set("在与和及到赴由向对从为把被将于共同的了是组织邀请依托联合会同开展举办召开参加")
 # Words before a place head that make it generic, not a name.
@@ -48,7 +50,9 @@ _GENERIC_PLACE = re.compile(
     r"个|所|我|本|该|社区|行政|自然|贫困|美丽|乡村|特色|下|进|驻|入|回|返|走|包|联|到|完成|建成|新建|打造|改善"
     r"|建设|推进|覆盖|实现|开展|每|量|等|成|了"
 )
-_GENERIC_PERSON = re.compile(r"全体|广大|青年|老|女|各位|党员|干部|基层|机关|年轻|新|优秀|先进|领导")
+_GENERIC_PERSON = re.compile(
+    r"全体|广大|青年|老|女|各位|党员|干部|基层|机关|年轻|新|优秀|先进|领导"
+)
 # Meetings: 二十届三中全会, 党的二十大, 第三次党代会, 市委十三届五次全会.
 _MEETING_RE = re.compile(
     r"(?P<name>(?:[省市县区]委)?(?:[一二三四五六七八九十]{1,3}|\d{1,2})届(?:[一二三四五六七八九十\d]{1,3})(?:中|次)全会"
@@ -62,10 +66,63 @@ _LEVEL_NAME = re.compile(
     r"(?=[，,。；;、：:\n（(〔\[【]|\d|$|[个家名所项次人])"
 )
 # Ordinal names: 第四次全国经济普查, 第五届文化节.
-_ORDINAL_NAME = re.compile(rf"第[一二三四五六七八九十百\d]{{1,4}}[次届批期轮](?P<tail>{_CJK}{{2,12}})")
+_ORDINAL_NAME = re.compile(
+    rf"第[一二三四五六七八九十百\d]{{1,4}}[次届批期轮](?P<tail>{_CJK}{{2,12}})"
+)
+# Heads of a named institution, and national bodies every report may name as framing.
+_INSTITUTION_HEADS = ("大学", "学院", "研究院", "研究所", "医院", "出版社", "日报", "电视台")
+_NATIONAL_BODIES = frozenset(
+    [
+        "党中央",
+        "中共中央",
+        "国务院",
+        "中央",
+        "全国人大",
+        "全国政协",
+        "人民法院",
+        "人民检察院",
+        "共青团",
+        "人民政府",
+        "解放军",
+        "中国共产党",
+    ]
+)
 # Words jieba knows as place names that are not names of a place in a report's sense.
 _NOT_PLACES = frozenset(
-    ["中国", "全国", "国家", "中央", "全省", "全市", "全县", "全区", "全镇", "基层", "农村", "城乡", "地方", "本地", "当地", "国内", "国际", "海外", "省外", "市外", "县城", "城区", "乡村", "社区", "中华", "华夏", "祖国", "东部", "西部", "中部", "南方", "北方"]
+    [
+        "中国",
+        "全国",
+        "国家",
+        "中央",
+        "全省",
+        "全市",
+        "全县",
+        "全区",
+        "全镇",
+        "基层",
+        "农村",
+        "城乡",
+        "地方",
+        "本地",
+        "当地",
+        "国内",
+        "国际",
+        "海外",
+        "省外",
+        "市外",
+        "县城",
+        "城区",
+        "乡村",
+        "社区",
+        "中华",
+        "华夏",
+        "祖国",
+        "东部",
+        "西部",
+        "中部",
+        "南方",
+        "北方",
+    ]
 )
 _PERSON_RE = re.compile(rf"(?P<name>{_CJK}{{2,3}})同志")
 # A person by surname and title: "李明教授", "县长刘伟", "王强同志".
@@ -81,7 +138,9 @@ _TITLES = (
 _TITLE_THEN_NAME = re.compile(
     rf"(?P<title>{_TITLES})(?P<name>[{_SURNAMES}]{_CJK}{{1,2}}?)(?=[、，,。；;和及与等带作为在率同出主参讲指强到]|$)"
 )
-_NAME_THEN_TITLE = re.compile(rf"(?<![{_SURNAMES}])(?P<name>[{_SURNAMES}]{_CJK}{{1,2}}?)(?P<title>{_TITLES})")
+_NAME_THEN_TITLE = re.compile(
+    rf"(?<![{_SURNAMES}])(?P<name>[{_SURNAMES}]{_CJK}{{1,2}}?)(?P<title>{_TITLES})"
+)
 
 
 @dataclass(frozen=True)
@@ -113,18 +172,38 @@ def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
         out.append(Name("org", text[s : m.end()], m.group("head"), s, m.end()))
     for m in _PLACE_RE.finditer(unquoted):
         pre = m.group("pre")
-        if _GENERIC_PLACE.search(pre + m.group("head")) or any(n.start <= m.start() < n.end for n in out):
+        if (
+            m.group("head") in pre
+            or _GENERIC_PLACE.search(pre + m.group("head"))
+            or any(n.start <= m.start() < n.end for n in out)
+        ):
             continue
         s = _trim_left(text, m.start(), m.end(), len(m.group("head")))
         if m.end() - s - len(m.group("head")) < 2:
             continue
         out.append(Name("place", text[s : m.end()], m.group("head"), s, m.end()))
     for m in _LEVEL_NAME.finditer(work):
-        out.append(Name("level", text[m.start() : m.end()], m.group("tail")[-2:], m.start(), m.end()))
+        out.append(
+            Name("level", text[m.start() : m.end()], m.group("tail")[-2:], m.start(), m.end())
+        )
     for m in _ORDINAL_NAME.finditer(work):
         tail = m.group("tail")[:4]
         out.append(Name("ordinal", text[m.start() : m.end()], tail, m.start(), m.end()))
-    for pos, w in cut if cut is not None else cut_words(text):
+    tokens = cut if cut is not None else cut_words(text)
+    for i, (pos, w) in enumerate(tokens):
+        # a named institution: jieba knows it ("北京师范大学"), or its head follows a name
+        # ("中国" + "传媒大学")
+        start = pos
+        if w.endswith(_INSTITUTION_HEADS) and i > 0:
+            ppos, pw = tokens[i - 1]
+            if ppos + len(pw) == pos and tag(pw) in ("ns", "nz", "nt"):
+                start = ppos
+        head = next((h for h in _INSTITUTION_HEADS if w.endswith(h)), "")
+        # a head with a name before it, not a bare "学院"/"高校"
+        named = bool(head) and (start < pos or len(w) > len(head) + 1)
+        if named and w not in _NATIONAL_BODIES and not any(n.start <= start < n.end for n in out):
+            out.append(Name("institution", text[start : pos + len(w)], "机构", start, pos + len(w)))
+            continue
         if (
             tag(w) == "ns"
             and w not in _NOT_PLACES
@@ -150,6 +229,8 @@ def _specific(n: Name, text: str) -> bool:
     draft says someone went to ("赴浙江", "到井冈山")."""
     if n.kind == "meeting":
         return bool(re.match(r"[省市县区]委", n.text)) or n.text.startswith("第")
+    if n.kind == "institution":
+        return True
     if n.kind == "place" and n.head == "ns":
         return bool(re.search(r"(?:赴|到|去|前往|来自|走进)$", text[max(0, n.start - 2) : n.start]))
     return n.kind == "person"
@@ -183,6 +264,7 @@ _KIND_LABEL = {
     "person": "人名",
     "level": "级别",
     "ordinal": "名称",
+    "institution": "单位名称",
 }
 
 
