@@ -50,6 +50,12 @@ def test_share_wrapper_removed(raw: str, expected: str) -> None:
             [f"1、{LONG}为经济建设发展提", "2、供安全稳定环境。" + LONG, f"3、二、存在的问题{LONG}"],
             [f"{LONG}为经济建设发展提供安全稳定环境。{LONG}", f"二、存在的问题{LONG}"],
         ),
+        # a PDF copy: short wrapped lines, the title on page 1, page 2 cutting a clause
+        (
+            ["1、某部长2023年度述职报告", "2023年，本人认真履行职责，在县委的坚", "强领导下，对全县42个党委进行专项检查，",
+             "2、发现问题57个，督促整改到位。"],
+            ["某部长2023年度述职报告", "2023年，本人认真履行职责，在县委的坚", "强领导下，对全县42个党委进行专项检查，发现问题57个，督促整改到位。"],
+        ),
         # real list items after a sentence end or a colon are kept
         (
             ["主要措施如下：", "1、加强学习。", "2、改进作风。", "3、严格考核。"],

@@ -488,7 +488,7 @@ _SHARE_WRAPPER_RE = re.compile(
 # A page of a shared document starts with its page number: "2、供安全稳定环境。一、…"
 _PAGE_MARK_RE = re.compile(r"^(\d{1,3})、")
 MIN_PAGE_CHARS = 150  # a page dump line is long; a real "1、" list item is a sentence or two
-MIN_CUT_CONTEXT = 40  # a page cut mid-sentence follows a long run of text
+MIN_CUT_CONTEXT = 20  # a page cut mid-sentence follows a run of text (a PDF line is ~28 chars)
 _SENTENCE_DONE = "。！？!?：:；;…”’）)"
 
 
@@ -516,7 +516,9 @@ def _page_run(lines: list[str]) -> set[int]:
                 and last[-1] not in _SENTENCE_DONE
                 and not _is_heading_only(last)
             )
-            if long_page or cut or (expect == 1 and len(x) >= MIN_CUT_CONTEXT):
+            # the first page starts the document (its title) or a long run of text
+            first = expect == 1 and (not last or len(x) >= MIN_CUT_CONTEXT)
+            if long_page or cut or first:
                 run.append(i)
                 sure += expect > 1 and (long_page or cut)
                 expect += 1
