@@ -12,14 +12,16 @@ sentence is flagged alone. Clauses matching an opening or closing formula are fr
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.models import Flag, Role
 from assistant.review.context import Context, short, squash
 from assistant.review.formulas import cut_words, load, tag, words
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import CITATION_RE
-from assistant.text.quantities import QUOTE_RE, TITLE_RE, quantity_matches
+from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE, quantity_matches
 
+_SET = frozenset(SET_PHRASES)
 # New words a clause needs to be a claim.
 MIN_NEW = 2
 # Parts of speech that describe rather than state (adjectives, adverbs, idioms, numerals …):
@@ -84,6 +86,11 @@ def _given(word: str, fact_text: str, fact_grams: set[str]) -> bool:
     return len(word) >= 3 and any(word[i : i + 2] in fact_grams for i in range(len(word) - 1))
 
 
+@lru_cache(maxsize=4)
+def _long(genre: frozenset[str]) -> tuple[str, ...]:
+    return tuple(g for g in genre if len(g) >= 4)
+
+
 def new_words(
     clause: str,
     fact_text: str,
@@ -102,8 +109,8 @@ def new_words(
     metaphors = []
     for m in QUOTE_RE.finditer(clean):
         inner = squash(m.group(1))
-        if len(inner) < 2 or inner in fact_sq:
-            continue
+        if len(inner) < 2 or inner in fact_sq or inner in _SET:
+            continue  # the facts' own name, or a political set phrase ("一岗双责")
         if tag(inner).startswith("n"):
             metaphors.append(inner)  # a quoted common noun: 把稳思想“方向盘”
         else:
@@ -111,7 +118,11 @@ def new_words(
     quoted = "".join(m.group() for m in QUOTE_RE.finditer(clean))
     if tokens is None:
         tokens = words(QUOTE_RE.sub(" ", clean))
+    # genre phrases jieba cuts in two ("乡村振兴" -> 乡村 + 振兴)
+    phrases = [g for g in _long(genre) if g in clean]
     for w in [*tokens, *metaphors]:
+        if any(w in g for g in phrases):
+            continue
         if w in genre or (w in quoted and w not in metaphors) or _given(w, fact_text, fact_grams):
             continue
         if _NUMERAL_WORD.match(w) or _SUBJECT.search(w):
