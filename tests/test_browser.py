@@ -7,6 +7,7 @@ Screenshots land in ROOT/test-output/ (gitignored) and in tmp_path.
 from __future__ import annotations
 
 import contextlib
+import re
 import shutil
 import subprocess
 import time
@@ -136,3 +137,69 @@ def test_facts_typed_in_the_chat_give_a_draft_citing_them(
         page.screenshot(path=str(OUTPUT / "browser-chat-facts.png"), full_page=True)
         page.screenshot(path=str(tmp_path / "chat-facts.png"))
     assert (tmp_path / "chat-facts.png").stat().st_size > 10_000
+
+
+DESK_FACTS = (
+    "理论学习形式单一，以集中读文件为主\n"
+    "基层专职宣传干部仅有3名，力量薄弱\n"
+    "全年仅开展意识形态形势研判2次，研判不够深入"
+)
+# Written the way a model answers: a wrong number (5名 for 3名) and a whole point no fact gives.
+DESK_DRAFT = (
+    "二、存在的主要问题\n"
+    "回顾今年以来的工作，虽然取得了一些成绩，但仍然存在一些问题和不足。"
+    "一是理论学习形式单一，以集中读文件为主；二是基层专职宣传干部仅有5名，力量薄弱；"
+    "三是全年仅开展意识形态形势研判2次，研判不够深入；四是新闻发言人制度落实不到位，重大舆情回应迟缓。"
+)
+
+
+def test_editors_desk_in_the_browser(chromium: str, server: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    OUTPUT.mkdir(exist_ok=True)
+    with sync_playwright() as pw, app_page(pw, chromium, server) as page:
+        page.set_viewport_size({"width": 1500, "height": 1300})
+        page.get_by_role("tab", name="审稿台").click()
+        draft_box = page.get_by_label("待审稿件")
+        draft_box.fill(DESK_DRAFT)
+        draft_box.press("Control+Enter")
+        page.get_by_text("另附素材").click()
+        facts_box = page.get_by_label("这篇稿子依据的素材（每行一条）")
+        facts_box.fill(DESK_FACTS)
+        facts_box.press("Control+Enter")
+        expect(page.get_by_text("F3", exact=True).first).to_be_visible(timeout=30_000)
+        page.get_by_role("button", name="审核", exact=True).click()
+
+        draft = page.locator(".draft-text").first
+        expect(draft).to_contain_text("二、存在的主要问题", timeout=30_000)
+        wrong = draft.locator("mark.flag-changed_number")
+        expect(wrong).to_have_text("5名")
+        expect(wrong).to_have_attribute("title", re.compile("数字与素材不一致.*3名"))
+        invented = draft.locator("mark", has_text="新闻发言人")
+        expect(invented).to_have_count(1)
+        expect(invented).to_have_attribute("title", re.compile("素材"))
+        wrong.hover()  # the reason shows on hover
+        draft.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUTPUT / "desk-flagged.png"))
+
+        page.get_by_text("修改文字").first.click()
+        editor = page.get_by_label("直接在这里修改，保存后生成新版本并重新审核")
+        editor.fill(DESK_DRAFT.replace("仅有5名", "仅有3名"))
+        editor.press("Control+Enter")
+        page.get_by_role("button", name="保存").click()
+
+        expect(page.get_by_text("第2版").first).to_be_visible(timeout=30_000)
+        draft = page.locator(".draft-text").first
+        expect(draft).to_contain_text("仅有3名")
+        expect(draft.locator("mark.flag-changed_number")).to_have_count(0)
+        expect(draft.locator("mark", has_text="新闻发言人")).to_have_count(1)  # still open
+        draft.scroll_into_view_if_needed()
+        page.screenshot(path=str(OUTPUT / "desk-edited.png"))
+
+        page.get_by_role("tab", name="版本").last.click()
+        expect(page.get_by_text("第2版：手动修改").first).to_be_visible()
+        # the edit in the diff (a unified diff or marked-up text): 5 out, 3 in
+        diff = page.locator("div.diff, [data-testid='stCode']").last
+        expect(diff).to_contain_text(re.compile("5.*3名"))
+        page.screenshot(path=str(OUTPUT / "desk-versions.png"))
+    assert (OUTPUT / "desk-edited.png").stat().st_size > 10_000
