@@ -65,6 +65,13 @@ def _hit(texts: list[str], expected: str | None) -> bool:
         ),
         # an absolute result no fact gives
         ("妥善处置网络舆情9起，全年未发生重大网络舆情事件。", IDEOLOGY, None, "未发生"),
+        # an outcome trend, even in the opening sentence
+        (
+            "今年以来，局党组认真履职，全县意识形态领域形势持续稳定向好。\n在市级以上媒体发稿126篇。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            "全县意识形态领域形势持续稳定向好",
+        ),
         # faithful: formulaic opener and closer, Chinese numerals, a lead phrase
         (
             "今年以来，局党组认真落实意识形态工作责任制，各项工作取得积极成效。现将有关情况报告如下。\n"

@@ -45,6 +45,13 @@ _EVALUATION = re.compile(
     r"|(?:日益|更加|不断|持续|稳步|明显|显著|进一步|逐步)(?:浓厚|和谐|壮大|改善|提升|增强|优化|巩固|规范"
     r"|有序|向好|完善|提高|加强|凸显|彰显|深入人心|扩大|拓展|拓宽|延伸|增加|上升)$"
 )
+# An outcome and its trend: what the work led to, which the facts must say.
+OUTCOME_TREND = re.compile(
+    r"(?P<what>形势|态势|满意度|满意率|获得感|幸福感|安全感|知晓率|覆盖率|参与率|发案率|发案数|事故率|事故起数"
+    r"|破案率|治安秩序|空气质量|水质)"
+    r"[^，,。；;：:\n]{0,4}?(?:持续|稳步|明显|显著|不断|进一步|大幅|逐步|总体)?"
+    r"(?:稳定向好|稳中向好|向好|好转|提高|提升|上升|下降|改善|增强)"
+)
 # A unit as the subject of a clause ("公司安全环保部强化…", "我局"): a subject added is no claim.
 _SUBJECT = re.compile(r"(?:部|局|办|委|处|科|室|中心|公司|集团|学校|政府|党组|党委|支部|单位|上下)$")
 # A clause that opens with a deed or a measure.
@@ -247,7 +254,32 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
                     f"“{short(clause, 24)}”说的内容素材中没有（{shown}），请核对或删除",
                 )
             )
-    return _merge(ctx.draft, out)
+    taken = [(f.start, f.end) for f in out]
+    out += [
+        f for f in _outcomes(ctx, fact_text) if not any(s < f.end and f.start < e for s, e in taken)
+    ]
+    return _merge(ctx.draft, sorted(out, key=lambda f: f.start))
+
+
+def _outcomes(ctx: Context, fact_text: str) -> list[Flag]:
+    """Outcomes and trends no fact gives ("全县安全生产形势持续稳定向好", "患者满意度稳步提高"):
+    claims even in an opening sentence or a lead phrase."""
+    out = []
+    for m in OUTCOME_TREND.finditer(ctx.draft):
+        if m.group("what") in fact_text:
+            continue
+        a = max(ctx.draft.rfind(c, 0, m.start()) for c in "，,。；;：:\n") + 1
+        text = ctx.draft[a : m.end()]
+        out.append(
+            Flag(
+                "unsupported_claim",
+                text,
+                a,
+                m.end(),
+                f"“{short(text, 24)}”说的是结果或趋势（“{m.group('what')}”），素材中没有，请核对或删除",
+            )
+        )
+    return out
 
 
 def _merge(draft: str, flags: list[Flag]) -> list[Flag]:
