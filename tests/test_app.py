@@ -341,6 +341,10 @@ def test_outline_from_a_sample_then_draft_every_section(app: AppTest) -> None:
     assert "〔F1〕" in achievements and "〔F3〕" not in achievements
     assert "〔F3〕" in problems and "〔F4〕" in problems and "〔F1〕" not in problems
     assert "〔F5〕" in plans and "〔F3〕" not in plans
+    # the outline's headings are the ones the drafts carry
+    for d in drafts:
+        (heading,) = re.findall(r'<p class="h">([^<]+)</p>', d)[:1]
+        assert heading in outline
     assert any("开头" in w.value and "补写" in w.value for w in app.warning)
     assert "〔F4〕" in "".join(_drafts(app))
     exp = [e.label for e in app.expander if e.label.startswith("导出全文")]
