@@ -26,6 +26,12 @@ MAIN_TABS = ["对话", "审稿台"]
 
 def main() -> None:
     st.set_page_config(page_title="公文报告起草助手", page_icon="📝", layout="wide")
+    from assistant.ui import signin
+
+    # With sign-in configured nothing else is shown (nor loaded) before the user signs in.
+    if signin.sign_in_configured() and not signin.signed_in():
+        signin.render_sign_in_page()
+        return
     # The chat input is pinned to the bottom wherever it is created: create it before the
     # first run imports the service and the index, so the page is usable at once.
     prompt = st.chat_input(CHAT_PLACEHOLDER, key="chat")

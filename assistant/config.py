@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     # comma-separated user ids or e-mail addresses. The local single user is always admin.
     admins: Annotated[list[str], NoDecode] = []
     library_editors: Annotated[list[str], NoDecode] = []
+    # The same roles from the identity provider: the claim of the signed-in user's ID token
+    # that lists their roles or groups (e.g. "roles", "groups"; empty = not used), and the
+    # values in it that make an admin or a 范文库 editor (comma-separated, case-insensitive).
+    roles_claim: str = ""
+    admin_claim_values: Annotated[list[str], NoDecode] = ["admin"]
+    editor_claim_values: Annotated[list[str], NoDecode] = ["editor"]
 
     @field_validator("knowledge_dir")
     @classmethod
@@ -81,7 +87,9 @@ class Settings(BaseSettings):
             return PROJECT_ROOT / value
         return value
 
-    @field_validator("admins", "library_editors", mode="before")
+    @field_validator(
+        "admins", "library_editors", "admin_claim_values", "editor_claim_values", mode="before"
+    )
     @classmethod
     def _split_list(cls, value: object) -> object:
         if isinstance(value, str):

@@ -54,17 +54,22 @@ def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0
     raise TimeoutError("streamlit did not come up")
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
+@contextlib.contextmanager
+def running_app(cwd: Path, env: dict[str, str]) -> Iterator[str]:
+    """`streamlit run app.py` started in ``cwd`` (where it reads .streamlit/), its URL."""
     port = free_port()
-    proc = start_streamlit(
-        ROOT / "app.py", port, app_env(tmp_path / "data"), tmp_path, stderr=subprocess.PIPE
-    )
+    proc = start_streamlit(ROOT / "app.py", port, env, cwd, stderr=subprocess.PIPE)
     try:
         wait_healthy(port, proc)
         yield f"http://127.0.0.1:{port}"
     finally:
         stop(proc)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with running_app(tmp_path, app_env(tmp_path / "data")) as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -13,6 +13,7 @@ from assistant.sessions import DEFAULT_TITLE
 from assistant.ui import state
 from assistant.ui.auth import LOCAL_MODE_LABEL, can_edit_library
 from assistant.ui.render import escape_md, outline_markdown
+from assistant.ui.signin import render_sign_out
 from assistant.ui.state import ENGINE_CHOICES, SECRET_KEY, Ctx
 from assistant.ui.uploads import FileProgress, ingest_uploads
 
@@ -35,7 +36,11 @@ def render_sidebar(ctx: Ctx, cid: int) -> None:
         if ctx.user.is_local:
             st.caption(f"{LOCAL_MODE_LABEL}（未配置登录，所有数据保存在本机）")
         else:
-            st.caption(f"已登录：{escape_md(ctx.user.name)}")
+            who = ctx.user.name
+            if ctx.user.email and ctx.user.email != who:
+                who = f"{who}（{ctx.user.email}）"
+            st.caption(f"已登录：{escape_md(who)}")
+            render_sign_out()
         # on_change="rerun" tells us which tab is open, so the library (which loads the index)
         # is only built when someone looks at it: the first page comes up without it.
         tab_conv, tab_lib, tab_set, tab_log = st.tabs(
