@@ -245,6 +245,8 @@ def diff_html(old: str, new: str) -> str:
 
 
 _CN_COUNT = "零一二三四五六七八九十"
+# Shared words too vague to say what two sections have in common.
+_VAGUE = frozenset({"文件", "形式", "方式", "内容", "方面", "工作", "情况", "能力", "水平"})
 
 
 def why_plain(e: Exemplar) -> str:
@@ -268,7 +270,9 @@ def why_plain(e: Exemplar) -> str:
         parts.append(f"是{count}点“{e.point_style}”式")
     from assistant.draft.leads import is_topic_word
 
-    terms = [str(t) for t in why.get("shared_terms") or [] if is_topic_word(str(t))][:3]
+    terms = [
+        str(t) for t in why.get("shared_terms") or [] if is_topic_word(str(t)) and t not in _VAGUE
+    ][:3]
     if terms:
         parts.append("都讲到" + "、".join(terms))
     return "，".join(parts)
