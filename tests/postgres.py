@@ -11,8 +11,10 @@ import glob
 import itertools
 import os
 import pwd
+import shlex
 import shutil
 import stat
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -79,11 +81,29 @@ def postgresql_server() -> Iterator[PostgreSQLExecutor]:
         postgres_options="-c fsync=off -c synchronous_commit=off -c max_connections=300",
     )
     executor.start()
+    _watchdog(executor, base)
     try:
         yield executor
     finally:
         executor.stop()
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _watchdog(executor: PostgreSQLExecutor, base: Path) -> None:
+    """pg_ctl daemonises the server: if this test process is killed (a timeout, kill -9) before
+    the fixture's teardown, a detached shell stops the server and removes its folder."""
+    script = (
+        f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done; "
+        f"{shlex.quote(executor.executable)} stop -D {shlex.quote(executor.datadir)} -m immediate"
+        f" >/dev/null 2>&1; rm -rf {shlex.quote(str(base))}"
+    )
+    subprocess.Popen(
+        ["sh", "-c", script],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
 
 @pytest.fixture
