@@ -18,7 +18,7 @@ from assistant.models import Flag, Role
 from assistant.review.context import Context, short, squash
 from assistant.review.formulas import cut_words, load, tag, words
 from assistant.review.numbers import bigrams, coverage
-from assistant.text.citations import CITATION_RE
+from assistant.text.citations import CITATION_RE, cited_ids
 from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE, quantity_matches
 
 _SET = frozenset(SET_PHRASES)
@@ -236,9 +236,13 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
             # a deed with a new object ("建立…档案", "开展…演练") needs no second word
             need = 1 if _DEED.match(clause.strip()) else MIN_NEW
             grams = bigrams(clause)
+            cited = cited_ids(clause)
             if any(
                 s + a <= q.start < s + b
-                and any(coverage(fi.grams, grams) >= 0.3 for fi in matching.get(q.start, ()))
+                and any(
+                    coverage(fi.grams, grams) >= 0.15 or fi.fact.id in cited
+                    for fi in matching.get(q.start, ())
+                )
                 for q in ctx.quantities
             ):
                 need = MIN_NEW  # a deed with the facts' number is the fact, reworded
@@ -263,10 +267,11 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
 
 def _outcomes(ctx: Context, fact_text: str) -> list[Flag]:
     """Outcomes and trends no fact gives ("全县安全生产形势持续稳定向好", "患者满意度稳步提高"):
-    claims even in an opening sentence or a lead phrase."""
+    claims even in an opening sentence (a heading or lead phrase names a topic, it is left)."""
     out = []
     for m in OUTCOME_TREND.finditer(ctx.draft):
-        if m.group("what") in fact_text:
+        k = ctx.sentence_at(m.start())
+        if m.group("what") in fact_text or (k >= 0 and _lead_or_heading(ctx.draft, *ctx.sents[k])):
             continue
         a = max(ctx.draft.rfind(c, 0, m.start()) for c in "，,。；;：:\n") + 1
         text = ctx.draft[a : m.end()]
