@@ -16,8 +16,9 @@ PACKAGES=(
   "中文字体|fc-list :lang=zh family 2>/dev/null | grep -q .|fonts-noto-cjk fontconfig"
   # session store on PostgreSQL (tests/postgres.py: pg_ctl run as the postgres user)
   "PostgreSQL|ls /usr/lib/postgresql/*/bin/pg_ctl || command -v pg_ctl|postgresql"
-  # add more here, one line each, e.g.
-  # "nginx|command -v nginx|nginx"
+  # Chroma behind a token-checking reverse proxy (tests/test_index_server.py)
+  "nginx|command -v nginx || test -x /usr/sbin/nginx|nginx"
+  # add more here, one line each
 )
 
 missing=()

@@ -188,7 +188,7 @@ def test_chroma_behind_a_token_checking_proxy(
     for headers in (None, "X-Chroma-Token: wrong"):
         if headers:
             monkeypatch.setenv("ASSISTANT_CHROMA_HEADERS", headers)
-        with pytest.raises(IndexUnavailableError, match=r"拒绝访问.*ASSISTANT_CHROMA_HEADERS"):
+        with pytest.raises(IndexUnavailableError, match=r"服务器拒绝访问（HTTP 401）：请检查 ASSISTANT_CHROMA_HEADERS"):
             SectionIndex(Settings(data_dir=tmp_path / "nobody")).count()
 
     # with the token (either spelling) it indexes and searches through the proxy
