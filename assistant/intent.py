@@ -200,7 +200,7 @@ _ADD_KIND = {
 }  # fmt: skip
 # Where a request and its facts part: sentence and clause ends, a colon that is not part of a
 # time (10:30) or a URL (http://), a line break.
-_BOUNDARY = re.compile(r"[。！!？?；;\n，,]|[：:](?!//)(?!\d)")
+_BOUNDARY = re.compile(r"[。！!？?；;\n，,：]|:(?!//)(?!\d)")
 # "情况：", "素材如下：", "我们局今年的情况是这样的：": a label before the facts, not a fact.
 _LABEL = re.compile(
     r"^[^，。；\n：:]{0,16}?(?:情况|素材|材料|内容|数据|原因|问题|如下|以下|这样的|主要是|包括)"
@@ -212,6 +212,8 @@ _STEER = re.compile(
     r"(?:请|要|多|少|再)?(?:重点|突出|侧重|注意|要求|字数|控制|不超过|写[得成]|语气|风格|参照|按照?|用|"
     r"加一点|加点|补充一点|删)"
 )
+# "帮我写一段", "请起草一下": asks for a draft without naming the section (the head names it).
+_BARE_ASK = re.compile(r"^(?:请|帮我|帮忙|麻烦|给我)?(?:写|起草|拟写|撰写)(?:一下|一段|一篇|个|成一段)?$")
 _CHECK = re.compile(
     r"核对|核查|校对|检查一下|审核|审一下|对一下|是否一致|有没有错|对不对|审查|审校|把关|"
     r"检查(?=这|那|下|以下|如下|上面|以上|全文|一遍|稿|文字)|有没有问题|有无错误|是否准确|是否属实"
@@ -231,11 +233,11 @@ def _is_request_head(head: str) -> bool:
 
 
 def _is_request_tail(tail: str) -> bool:
-    """ "…12场。帮我写成工作成效那一段": a closing clause that asks for a draft."""
+    """ "…12场。帮我写成工作成效那一段", "…。帮我写一段": a closing clause that asks for a draft."""
     t = tail.strip()
     if not t or len(t) > 30 or not re.search(_DRAFT_VERBS, t):
         return False
-    return _parse_plain(t).kind in ("draft", "draft_all")
+    return _parse_plain(t).kind in ("draft", "draft_all") or bool(_BARE_ASK.match(t))
 
 
 def split_request(text: str) -> tuple[str, str | None]:

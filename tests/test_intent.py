@@ -159,6 +159,8 @@ def test_match_report(text: str, expected: str | None) -> None:
             Role.ACHIEVEMENTS,
             "今年召开理论学习中心组学习会12次，处置网络舆情9起。",
         ),
+        ("写工作情况：1、召开学习会12次；2、处置舆情9起", "draft", Role.ACHIEVEMENTS, "1、召开学习会12次；2、处置舆情9起"),
+        ("工作成绩：召开学习会12次，处置舆情9起。帮我写一段", "draft", Role.ACHIEVEMENTS, "召开学习会12次，处置舆情9起"),
         ("补充一条：政务新媒体关注人数不足5000人", "add_facts", None, "政务新媒体关注人数不足5000人"),
         ("再补充两条素材：\nA项工作已完成\nB项工作拟启动", "add_facts", None, "A项工作已完成\nB项工作拟启动"),
         ("素材如下：理论学习形式单一", "add_facts", None, "理论学习形式单一"),

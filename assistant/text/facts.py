@@ -159,7 +159,9 @@ _INLINE_ENUMS = (
 )
 # A clause that continues the one before it ("…为主", "其中…", "均在24小时内回应").
 _CONTINUES = re.compile(r"^(?:以|并|且|但|均|其中|主要|同时|导致|造成|占|达|较|比|同比|环比|覆盖|涉及|包括|含|为|是|即|分别|共|合计)")
-_CUE_OR_NUMBER = re.compile(r"\d|已|拟|将|计划|力争|完成|开展|仅|不足|尚未|不够|缺乏")
+_CUE_OR_NUMBER = re.compile(
+    r"\d|已|拟|将|计划|力争|完成|开展|仅|不足|尚未|不够|缺乏|单一|薄弱|有待|滞后|不强|不高|不深|不健全|不到位"
+)
 
 
 def _enum_value(marker: str) -> int:
