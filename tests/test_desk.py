@@ -288,3 +288,13 @@ def test_desk_with_nothing_pasted_says_what_to_do(app: AppTest) -> None:
     _run(app)
     assert any("没有要审核的文字" in e.value for e in app.error)
     assert not _drafts(app)
+
+
+def test_check_request_with_its_own_facts_checks_against_them_only(app: AppTest) -> None:
+    app.chat_input[0].set_value("核对这段稿子：\n" + DRAFT + "\n素材：\n" + FACTS)
+    _run(app)
+    (html_,) = _drafts(app)
+    assert ">5名</mark>" in html_
+    texts = _texts(app)
+    assert "没有起草新稿" in texts and "未能审核" not in texts
+    assert app.text_area[0].value == ""  # they serve this check, not the conversation's 素材
