@@ -80,6 +80,8 @@ def test_topical_heading_names_no_role(title: str) -> None:
         (SHORT, Role.PROBLEMS),
         (PLAN, Role.PLANS),
         ("天气晴朗。", None),
+        # targets in a plan are not results
+        ("全年集中学习不少于12次，每季度开展宣讲不少于3场，力争覆盖全体党员。", Role.PLANS),
     ],
 )
 def test_body_evidence_lean(body: str, lean: Role | None) -> None:
