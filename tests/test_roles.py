@@ -146,6 +146,18 @@ CASES = [
         ],
     ),
     (
+        "a child whose heading leans and whose body agrees leaves its parent's role",
+        "XX局2024年工作总结\n"
+        f"一、工作开展情况\n（一）加强理论学习\n{DONE}\n（二）正视差距，补齐短板\n{SHORT}\n"
+        f"二、下一步打算\n{PLAN}\n",
+        [
+            ("一、工作开展情况", "achievements"),
+            ("（一）加强理论学习", "achievements"),
+            ("（二）正视差距，补齐短板", "problems"),
+            ("二、下一步打算", "plans"),
+        ],
+    ),
+    (
         "mixed summary and plans",
         "2024年工作总结和2025年工作思路\n"
         f"一、2024年工作开展情况\n{DONE}\n二、2025年工作思路\n{PLAN}\n三、抓好重点工作落实\n{PLAN}\n",

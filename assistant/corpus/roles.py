@@ -489,6 +489,13 @@ def _child(
     if parent.role is Role.OTHER:
         ev = body_evidence(text)
         return _topical(title, ev, genre, cue, False, False, False, "")
+    # strong own evidence without a naming heading: the heading leans ("正视差距，补齐短板")
+    # and the body agrees (不够, 有待, 短板 …)
+    hl = heading_lean(title)
+    if hl is not None and hl[0] is not parent.role and hl[0] in allowed:
+        ev = body_evidence(text)
+        if ev.lean() is hl[0]:
+            return RoleGuess(hl[0], [], 0.7, [f"主题式标题含“{hl[1]}”", ev.describe(hl[0])])
     reasons = [f"{INHERITED_PREFIX}“{_quote(parent_title)}”的类型"]
     conf = round(min(parent.confidence, 0.95) * 0.97, 2)
     if cue is not None and cue.role is parent.role:
