@@ -25,6 +25,11 @@ PROBLEMS = [
     "家校协同育人机制不健全",
     "全年开展应急演练12次",
 ]
+DESK = [
+    "理论学习形式单一，以集中读文件为主",
+    "基层专职宣传干部仅有3名，力量薄弱",
+    "全年仅开展意识形态形势研判2次，研判不够深入",
+]
 
 
 def _facts(texts: list[str]) -> list[Fact]:
@@ -72,6 +77,33 @@ def _hit(texts: list[str], expected: str | None) -> bool:
             Role.ACHIEVEMENTS,
             "全县意识形态领域形势持续稳定向好",
         ),
+        # a whole point of genre-common words no fact supports (the desk's own example)
+        (
+            "二、存在的主要问题\n一是理论学习形式单一，以集中读文件为主；"
+            "二是基层专职宣传干部仅有3名，力量薄弱；"
+            "四是部分党员干部对意识形态工作重要性认识不足，主动抓意识形态工作的自觉性不强。",
+            DESK,
+            Role.PROBLEMS,
+            "部分党员干部对意识形态工作重要性认识不足，主动抓意识形态工作的自觉性不强",
+        ),
+        (
+            "一是理论学习形式单一，以集中读文件为主；四是网络评论员队伍尚未建立，网上舆论引导能力薄弱。",
+            DESK,
+            Role.PROBLEMS,
+            "网络评论员队伍尚未建立，网上舆论引导能力薄弱",
+        ),
+        (
+            "（一）全年仅开展意识形态形势研判2次。（二）部分党员干部对意识形态工作重要性认识不足。",
+            DESK,
+            Role.PROBLEMS,
+            "部分党员干部对意识形态工作重要性认识不足",
+        ),
+        (
+            "1.理论学习形式单一，以集中读文件为主。\n2.网络评论员队伍尚未建立，网上舆论引导能力薄弱。",
+            DESK,
+            Role.PROBLEMS,
+            "网络评论员队伍尚未建立，网上舆论引导能力薄弱",
+        ),
         # faithful: formulaic opener and closer, Chinese numerals, a lead phrase
         (
             "今年以来，局党组认真落实意识形态工作责任制，各项工作取得积极成效。现将有关情况报告如下。\n"
@@ -100,6 +132,34 @@ def _hit(texts: list[str], expected: str | None) -> bool:
 )
 def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expected: str) -> None:
     assert _hit(_flags("unsupported_claim", draft, facts, role), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a point of genre-common words no fact gives is flagged whole, after its enumerator
+        (
+            "一是理论学习形式单一，以集中读文件为主；"
+            "四是部分党员干部对意识形态工作重要性认识不足，主动抓意识形态工作的自觉性不强。",
+            "部分党员干部对意识形态工作重要性认识不足，主动抓意识形态工作的自觉性不强",
+        ),
+        (
+            "（一）理论学习形式单一，以集中读文件为主。\n（二）网络评论员队伍尚未建立，网上舆论引导能力薄弱。",
+            "网络评论员队伍尚未建立，网上舆论引导能力薄弱",
+        ),
+        # faithful: synonyms and Chinese numerals
+        ("一是理论学习方式比较单一，主要靠集中读文件；二是基层专职宣传干部只有三名，力量不足。", None),
+        # faithful: clauses reordered
+        ("一是研判不够深入，全年只开展了两次意识形态形势研判。", None),
+        # faithful: two facts merged into one point
+        ("一是理论学习形式单一、宣传力量薄弱，基层专职宣传干部仅三名。", None),
+        # faithful: a heading of two parts on its own line names a topic
+        ("（二）学习有短板，力量待加强\n一是理论学习形式单一，以集中读文件为主。", None),
+    ],
+)
+def test_a_point_no_fact_supports_is_one_claim(draft: str, expected: str | None) -> None:
+    flags = _flags("unsupported_claim", draft, DESK, Role.PROBLEMS)
+    assert flags == ([expected] if expected else [])
 
 
 @pytest.mark.parametrize(

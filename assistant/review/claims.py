@@ -258,11 +258,79 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
                     f"“{short(clause, 24)}”说的内容素材中没有（{shown}），请核对或删除",
                 )
             )
+    points = _unsupported_points(ctx)
+    # a point no fact supports is one claim: its clause flags are folded into it
+    out = [f for f in out if not any(p.start <= f.start and f.end <= p.end for p in points)]
+    out += points
     taken = [(f.start, f.end) for f in out]
     out += [
         f for f in _outcomes(ctx, fact_text) if not any(s < f.end and f.start < e for s, e in taken)
     ]
     return _merge(ctx.draft, sorted(out, key=lambda f: f.start))
+
+
+# An enumerator that opens a point: at a line start or after a sentence's or point's end.
+_ENUMERATOR = re.compile(
+    r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?:[一二三四五六七八九十]{1,2}是|\d{1,2}[.．、](?!\d)"
+    r"|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,2}[，,、])"
+    r"[，,：: \t\u3000]*",
+    re.M,
+)
+# A clause this much of whose bigrams one fact has rests on that fact.
+POINT_SUPPORT = 0.34
+
+
+def _points(draft: str) -> list[tuple[int, int, bool]]:
+    """The enumerated points of a draft (一是…, （一）…, 1. …): from after the enumerator to the
+    next enumerator or the line's end, closing punctuation left out; and whether the point
+    closes a sentence (a heading line does not)."""
+    starts = list(_ENUMERATOR.finditer(draft))
+    out = []
+    for i, m in enumerate(starts):
+        a = m.end()
+        nxt = starts[i + 1].start() if i + 1 < len(starts) else len(draft)
+        line_end = draft.find("\n", a)
+        b = min(nxt, line_end if line_end >= 0 else len(draft))
+        closed = bool(re.search(r"[。；;！？!?]", draft[a:b]))
+        while b > a and draft[b - 1] in "。；;，,：:*#*＊ \t\u3000\n":
+            b -= 1
+        if b > a:
+            out.append((a, b, closed))
+    return out
+
+
+def _unsupported_points(ctx: Context) -> list[Flag]:
+    """A point states a deed, a problem, a measure or a result: when none of its clauses rests
+    on a fact, the whole point is a claim, however common its words ("四是部分党员干部对意识形态
+    工作重要性认识不足，…自觉性不强"). A heading or a short lead phrase names a topic, not a claim."""
+    fact_grams = [bigrams(fi.fact.text) for fi in ctx.finfo]
+    out = []
+    for a, b, closed in _points(ctx.draft):
+        text = ctx.draft[a:b]
+        body = CITATION_RE.sub("", text)
+        n = len(re.findall(r"[\u4e00-\u9fff]", body))
+        if not re.search(r"[，,。；;：:]", body) and n <= LEAD_MAX:
+            continue  # a heading ("二、存在的主要问题") or a lead phrase ("（一）强化理论武装")
+        if not closed and n <= LEAD_MAX + 8 and len(re.findall(r"[，,]", body)) <= 1:
+            continue  # a heading of two parts on its own line ("（二）党建引领，服务群众更加有力")
+        if any(a <= q.start < b for q in ctx.quantities) or cited_ids(text):
+            continue  # a number or a citation: the other checks say whether it is the facts'
+        if any(
+            coverage(bigrams(text[x:y]), g) >= POINT_SUPPORT
+            for x, y in _clauses(text)
+            for g in fact_grams
+        ):
+            continue
+        out.append(
+            Flag(
+                "unsupported_claim",
+                text,
+                a,
+                b,
+                f"“{short(text, 24)}”这一条素材中没有依据，请核对或删除",
+            )
+        )
+    return out
 
 
 def _outcomes(ctx: Context, fact_text: str) -> list[Flag]:
