@@ -19,6 +19,7 @@ from assistant.review.context import Context, short, squash
 from assistant.review.formulas import cut_words, load, tag, words
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import CITATION_RE, cited_ids
+from assistant.text.headings import HEADING_FAMILIES, POINT_LEAD_RE
 from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE, quantity_matches
 
 _SET = frozenset(SET_PHRASES)
@@ -269,11 +270,14 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
     return _merge(ctx.draft, sorted(out, key=lambda f: f.start))
 
 
-# An enumerator that opens a point: at a line start or after a sentence's or point's end.
+# An enumerator that opens a point (一是, （一）, 1. …, the shared heading markers): at a line
+# start or after a sentence's or a point's end.
 _ENUMERATOR = re.compile(
-    r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?:[一二三四五六七八九十]{1,2}是|\d{1,2}[.．、](?!\d)"
-    r"|[（(][一二三四五六七八九十\d]{1,3}[）)]|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,2}[，,、])"
-    r"[，,：: \t\u3000]*",
+    r"(?:^|(?<=[。；;！？!?\n]))[ \t\u3000]*(?:"
+    + "|".join(rx.pattern.removeprefix("^") for _, rx in HEADING_FAMILIES)
+    + "|"
+    + POINT_LEAD_RE.pattern.removeprefix("^")
+    + r")[，,：: \t\u3000]*",
     re.M,
 )
 # A clause this much of whose bigrams one fact has rests on that fact.
