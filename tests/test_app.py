@@ -107,6 +107,9 @@ def test_diff_as_marked_up_text() -> None:
          "同为“存在问题”，是三点“一是”式，都讲到理论学习、宣传干部、研判"),
         ({"role_match": "related", "shared_terms": []}, 0, "none", 4, "是相近的“存在问题”，分四个小标题"),
         ({}, 1, "一是", 0, "是“存在问题”"),
+        # a count before a measure word reads 两, not 二
+        ({"role_match": "exact"}, 0, "none", 2, "同为“存在问题”，分两个小标题"),
+        ({"role_match": "exact"}, 2, "一是", 0, "同为“存在问题”，是两点“一是”式"),
     ],
 )
 def test_why_a_sample_was_chosen_in_plain_words(

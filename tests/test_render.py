@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Flag, Review
-from assistant.ui.render import gaps_only, verdict_long, verdict_short
+from assistant.ui.render import (
+    gaps_only,
+    outline_markdown,
+    section_heading,
+    verdict_long,
+    verdict_short,
+)
 
 
 def _review(verdict: str, kinds: list[str], unused: list[str] | None = None) -> Review:
@@ -60,3 +66,17 @@ def test_new_kinds_have_colours_and_chinese_legend() -> None:
         "放错了位置",
     ):
         assert label in legend
+
+
+@pytest.mark.parametrize(
+    ("section", "shown"),
+    [
+        ({"heading": "二、存在问题", "role": "problems"}, "二、存在问题"),
+        ({"heading": "", "role": "preamble"}, "（开头）"),
+        # the closing paragraph after the last numbered section is not an opening
+        ({"heading": "", "role": "closing"}, "（结尾）"),
+    ],
+)
+def test_a_section_without_heading_is_named_by_its_place(section: dict, shown: str) -> None:  # type: ignore[type-arg]
+    assert section_heading(section) == shown
+    assert outline_markdown([{**section, "level": 1}]).startswith(f"- {shown} ")

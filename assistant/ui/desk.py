@@ -78,6 +78,7 @@ def _text_with_upload(ctx: Ctx, label: str, key: str, placeholder: str, height: 
         key=up_key,
         on_change=_load_upload,
         args=(ctx, up_key, key),
+        max_upload_size=max(1, int(ctx.settings.max_file_mb)),
     )
     error = st.session_state.get(f"{up_key}_error")
     if error:

@@ -244,7 +244,8 @@ def diff_html(old: str, new: str) -> str:
     return f'<div class="diff">{"".join(out)}</div>'
 
 
-_CN_COUNT = "零一二三四五六七八九十"
+# Counts read "两", not "二", before a measure word ("两个小标题", "两点").
+_CN_COUNT = "零一两三四五六七八九十"
 # Shared words too vague to say what two sections have in common.
 _VAGUE = frozenset({"文件", "形式", "方式", "内容", "方面", "工作", "情况", "能力", "水平"})
 
@@ -278,12 +279,21 @@ def why_plain(e: Exemplar) -> str:
     return "，".join(parts)
 
 
+def section_heading(s: dict[str, Any]) -> str:
+    """A section's heading, or what stands for it when it has none: the preamble (开头) or
+    the closing paragraph after the last numbered section (结尾)."""
+    heading = str(s.get("heading") or "")
+    if heading:
+        return heading
+    return "（结尾）" if str(s.get("role")) == "closing" else "（开头）"
+
+
 def outline_markdown(outline: Sequence[dict[str, Any]]) -> str:
     """An indented tree of a report's sections with their role labels."""
     lines: list[str] = []
     for s in outline:
         level = int(s.get("level", 0))
-        heading = str(s.get("heading") or "（开头）")
+        heading = section_heading(s)
         extra: list[str] = []
         if s.get("n_children"):
             extra.append(f"{s['n_children']}个下级标题")

@@ -12,7 +12,7 @@ from assistant.models import Role
 from assistant.sessions import DEFAULT_TITLE
 from assistant.ui import state
 from assistant.ui.auth import LOCAL_MODE_LABEL, can_edit_library
-from assistant.ui.render import escape_md, outline_markdown
+from assistant.ui.render import escape_md, outline_markdown, section_heading
 from assistant.ui.signin import render_sign_out
 from assistant.ui.state import ENGINE_CHOICES, SECRET_KEY, Ctx
 from assistant.ui.uploads import FileProgress, ingest_uploads
@@ -146,7 +146,7 @@ def _role_editor(
     to correct it. A saved correction is stored with the index and used by the next search."""
     if not editor:
         for s in tree:
-            heading = escape_md(str(s.get("heading") or "（开头）"))
+            heading = escape_md(section_heading(s))
             st.caption(
                 f"{heading} · {Role(str(s.get('role', 'other'))).label} · "
                 f"把握 {float(s.get('role_confidence', 1.0)):.0%} · {escape_md(str(s.get('role_evidence') or '—'))}"
@@ -157,7 +157,7 @@ def _role_editor(
         chosen: dict[str, Role] = {}
         for s in tree:
             sid = str(s["id"])
-            heading = str(s.get("heading") or "（开头）")
+            heading = section_heading(s)
             current = Role(str(s.get("role", "other")))
             conf = float(s.get("role_confidence", 1.0))
             chosen[sid] = st.selectbox(
@@ -173,7 +173,7 @@ def _role_editor(
             try:
                 for sid, r in changes:
                     ctx.assistant.correct_role(report_id, sid, r)
-                    heading = str(_by_id(tree, sid).get("heading") or "（开头）")
+                    heading = section_heading(_by_id(tree, sid))
                     ctx.store.record_library("role", f"《{title}》", f"段落 {sid} {heading}：改为{r.label}")
             except AssistantError as exc:
                 st.error(str(exc))
