@@ -57,8 +57,13 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("ASSISTANT_OPENAI_BASE_URL", "OPENAI_BASE_URL"),
     )
 
-    # Largest file accepted at load, in MB.
+    # Largest file accepted at load (and by the app's uploaders), in MB.
     max_file_mb: float = 20.0
+    # Limits that keep one user's request from stalling everyone on a shared app server:
+    # facts per conversation, characters per fact, characters of a text to check or an edit.
+    max_facts: int = Field(default=200, ge=1)
+    max_fact_chars: int = Field(default=500, ge=1)
+    max_draft_chars: int = Field(default=20_000, ge=1)
     # SQLite file of conversations, facts and drafts; default: data_dir / "sessions.sqlite3".
     sessions_db: Path | None = None
     # A shared database for several app processes (e.g. "postgresql://user:pw@host/assistant");

@@ -115,6 +115,33 @@ class NoFactsError(AssistantError):
         super().__init__("还没有提供素材：请先在“素材”框里写下本单位的情况（每行一条）。")
 
 
+class TooManyFactsError(AssistantError):
+    """More facts than one conversation may draft from (Settings.max_facts)."""
+
+    def __init__(self, count: int, limit: int) -> None:
+        super().__init__(
+            f"素材共 {count} 条，超过每个对话 {limit} 条的上限："
+            "请删去用不上的条目，或分到几个对话里起草（素材已保留）。"
+        )
+
+
+class FactTooLongError(AssistantError):
+    """One fact longer than Settings.max_fact_chars."""
+
+    def __init__(self, fact_id: str, chars: int, limit: int) -> None:
+        super().__init__(
+            f"{fact_id} 有 {chars} 字，超过每条素材 {limit} 字的上限："
+            "请把它拆成几条（每行一条）（素材已保留）。"
+        )
+
+
+class TextTooLongError(AssistantError):
+    """A text to check or an edited draft longer than Settings.max_draft_chars."""
+
+    def __init__(self, what: str, chars: int, limit: int) -> None:
+        super().__init__(f"{what}有 {chars} 字，超过 {limit} 字的上限：请分成几段分别处理。")
+
+
 class PromptTemplateError(AssistantError):
     def __init__(self, name: str, detail: str) -> None:
         super().__init__(f"提示词模板“{name}”有误：{detail}")

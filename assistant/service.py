@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.config import Settings
-from assistant.errors import AssistantError, EmptyDraftError, NoFactsError, UnknownRoleError
+from assistant.errors import (
+    AssistantError,
+    EmptyDraftError,
+    FactTooLongError,
+    NoFactsError,
+    TextTooLongError,
+    TooManyFactsError,
+    UnknownRoleError,
+)
 from assistant.models import (
     Draft,
     Exemplar,
@@ -224,6 +232,12 @@ class Assistant:
 
         return parse_facts(text)
 
+    def check_fact_limits(self, facts: Sequence[Fact]) -> None:
+        check_fact_limits(facts, self.settings.max_facts, self.settings.max_fact_chars)
+
+    def check_text_limit(self, text: str, what: str) -> None:
+        check_text_limit(text, self.settings.max_draft_chars, what)
+
     def sample_exemplars(self, path: str | Path) -> list[Exemplar]:
         """Every top-level section of one sample file as an Exemplar, so a review can tell
         numbers and sentences copied from that sample (``assistant check --sample FILE``)."""
@@ -305,6 +319,7 @@ class Assistant:
         fact_list = self.parse_facts(facts) if isinstance(facts, str) else list(facts)
         if not fact_list:
             raise NoFactsError()
+        self.check_fact_limits(fact_list)
         topic = "\n".join(f.text for f in fact_list)
         exemplars = self.search(role_, topic, shape=shape, k=k)
         cfg = settings or self.settings
@@ -482,6 +497,7 @@ class Assistant:
         """Allocate the facts over the plan and draft its sections in order (CLI, evals)."""
         from assistant.plan import allocate, draft_report
 
+        self.check_fact_limits(facts)
         planned = allocate(plan, facts)
         steps = list(
             draft_report(
@@ -498,3 +514,20 @@ class Assistant:
         from assistant.draft.llm import test_connection
 
         return test_connection(settings or self.settings)
+
+
+def check_fact_limits(facts: Sequence[Fact], max_facts: int, max_chars: int) -> None:
+    """Refuse (typed, in Chinese) a fact set over the limits before any work is done on it: a
+    paste of thousands of facts once held a server at 100% CPU for minutes."""
+    if len(facts) > max_facts:
+        raise TooManyFactsError(len(facts), max_facts)
+    for fact in facts:
+        if len(fact.text) > max_chars:
+            raise FactTooLongError(fact.id, len(fact.text), max_chars)
+
+
+def check_text_limit(text: str, max_chars: int, what: str) -> None:
+    """Refuse a text to check or an edit longer than the limit (``what`` names it)."""
+    chars = len(text.strip())
+    if chars > max_chars:
+        raise TextTooLongError(what, chars, max_chars)

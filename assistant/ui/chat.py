@@ -108,9 +108,14 @@ def _facts_box(ctx: Ctx, cid: int) -> list[Fact]:
             on_change=_save_facts,
             args=(ctx, cid),
         )
+        try:  # over the limits: said at once, the text stays as typed
+            ctx.assistant.check_fact_limits(facts)
+        except AssistantError as exc:
+            st.error(str(exc))
         if facts:
+            shown = facts[: ctx.settings.max_facts]  # a huge paste is not rendered in full
             st.markdown(
-                "\n".join(f"- **{f.id}** {escape_md(f.text)}" for f in facts),
+                "\n".join(f"- **{f.id}** {escape_md(f.text)}" for f in shown),
             )
     return facts
 
@@ -177,6 +182,9 @@ def _auto_title(ctx: Ctx, cid: int, text: str) -> str:
     return title
 
 
+_USES_FACTS = frozenset({"draft", "select_facts", "revise", "draft_all", "check"})
+
+
 def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
     """Save the request first, answer it (streaming), save the answer and show it in place.
 
@@ -196,6 +204,8 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
         elif intent.facts_text:
             carried = _take_facts(ctx, cid, intent.facts_text)
             facts = _current_facts(ctx, cid)
+        if intent.kind in _USES_FACTS:  # before any work on them (a huge paste stalls a server)
+            ctx.assistant.check_fact_limits(facts)
         if intent.kind == "add_facts":
             _say(ctx, cid, "需要起草哪一部分？例如“写存在问题部分”“逐节起草全文”。")
         elif intent.kind == "draft" and intent.role is not None:

@@ -43,6 +43,8 @@ def check_and_save(
     ctx: Ctx, cid: int, text: str, facts: Sequence[Fact], role: Role | None = None
 ) -> DraftVersion:
     """Check a pasted text and keep it with the conversation as a new desk section."""
+    ctx.assistant.check_text_limit(text, "要审核的文字")
+    ctx.assistant.check_fact_limits(facts)
     draft = Assistant.check_text(text, list(facts), role)
     numbers = [
         int(k[len(DESK_PREFIX) :]) for k in desk_keys(ctx, cid) if k[len(DESK_PREFIX) :].isdigit()

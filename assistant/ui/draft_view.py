@@ -108,6 +108,7 @@ def _save_edit(ctx: Ctx, version: DraftVersion, in_chat: bool) -> None:
         st.session_state[notice_key] = ("info", "内容没有变化，没有生成新版本。")
         return
     try:
+        ctx.assistant.check_text_limit(text, "修改后的文字")
         edited = Assistant.edit_draft(version.draft, text)
         saved = ctx.store.save_draft(
             version.conversation_id, version.section_key, edited, instruction=EDIT_INSTRUCTION
