@@ -29,6 +29,7 @@ from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
 from assistant.ui.audit_view import logged_export
 from assistant.ui.draft_view import DOCX_MIME, render_draft
+from assistant.ui.jobs import Cancelled, Job
 from assistant.ui.render import (
     escape_md,
     export_warning,
@@ -42,6 +43,7 @@ from assistant.ui.state import Ctx
 if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
     from assistant.export import ExportSection
 
+CANCELLED_NOTICE = "已取消：这次要求没有生成草稿。可以重新发送要求。"
 FACTS_PLACEHOLDER = (
     "每行一条，例如：\n"
     "理论学习形式单一，以集中读文件为主\n"
@@ -73,6 +75,8 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
     if prompt:
         hint.empty()
         handle_request(ctx, cid, prompt, _current_facts(ctx, cid))
+    else:
+        _pending_job(ctx, cid)
         title.markdown(f"#### {escape_md(ctx.store.get_conversation(cid).title)}")
     with facts_slot:
         _facts_box(ctx, cid)
@@ -206,6 +210,8 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             facts = _current_facts(ctx, cid)
         if intent.kind in _USES_FACTS:  # before any work on them (a huge paste stalls a server)
             ctx.assistant.check_fact_limits(facts)
+            if state.jobs().running(ctx.user.id, cid) is not None:
+                raise AssistantError("上一个要求还在处理中：请等它完成，或先点“取消”。")
         if intent.kind == "add_facts":
             _say(ctx, cid, "需要起草哪一部分？例如“写存在问题部分”“逐节起草全文”。")
         elif intent.kind == "draft" and intent.role is not None:
@@ -224,6 +230,8 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _draft_all(ctx, cid, facts)
         else:
             _say(ctx, cid, intent.suggestion or "", kind="text")
+    except Cancelled:  # the job has said so in the conversation
+        st.rerun()
     except NothingToAddError as exc:  # not a failure: the draft already says all it can
         _say(ctx, cid, str(exc), kind="notice")
     except AssistantError as exc:
@@ -308,8 +316,10 @@ def _say(ctx: Ctx, cid: int, text: str, kind: str = "text") -> None:
     _render_message(ctx, ctx.store.add_message(cid, "assistant", text, kind=kind))
 
 
-def _cancelled(ctx: Ctx, cid: int) -> None:
-    ctx.store.add_message(cid, "assistant", "已取消：没有等模型回复。可以重新发送要求。", kind="notice")
+def _cancel(ctx: Ctx, cid: int) -> None:
+    # The click reruns the script (which stops waiting); the job stops at its next step and
+    # says so in the conversation itself.
+    state.jobs().cancel(ctx.user.id, cid)
 
 
 def _stream_and_save(
@@ -321,38 +331,71 @@ def _stream_and_save(
     instruction: str | None = None,
     live: bool = True,
 ) -> DraftVersion:
-    """Stream the text into a chat message, then store it and swap in the reviewed view.
+    """Run the draft as a job of the process (it saves its own result with the conversation,
+    so closing the tab loses nothing), show its progress with a 取消 button, then the
+    reviewed view. A model's answer is shown as it comes; the offline draft is ready at once."""
+    store = ctx.store
 
-    A model's answer is streamed as it comes. The offline draft is ready at once, so it goes
-    straight to the reviewed view: streaming it would only replay it with a typing effect."""
+    def work(job: Job) -> DraftVersion:
+        try:
+            for chunk in stream:
+                job.check()
+                job.text += chunk
+            job.check()
+        except Cancelled:
+            store.add_message(cid, "assistant", CANCELLED_NOTICE, kind="notice")
+            raise
+        if stream.result is None:
+            raise AssistantError("没有完成，请重试。")
+        version = store.save_draft(cid, section_key, stream.result, instruction=instruction)
+        store.add_message(
+            cid, "assistant", stream.result.text, kind="draft", draft_version_id=version.id
+        )
+        return version
+
+    job = state.jobs().submit(ctx.user.id, cid, caption, work)
     with st.chat_message("assistant"):
         note = st.empty()
         cancel = st.empty()
-        if live:
-            note.caption(f"{caption}正在等待模型回复……")
-            # A click reruns the script, which abandons this stream; the callback says so.
-            cancel.button("取消", key=f"cancel_{cid}_{section_key}_{time.monotonic_ns()}",
-                          on_click=_cancelled, args=(ctx, cid))  # fmt: skip
-        else:
-            note.caption(caption)
-        # write_stream straight into the placeholder: a stream written inside a container of
-        # an st.empty() would survive the swap below as a stray copy.
+        cancel.button("取消", key=f"cancel_{cid}_{section_key}_{time.monotonic_ns()}",
+                      on_click=_cancel, args=(ctx, cid))  # fmt: skip
         slot = st.empty()
-        if live:
-            slot.write_stream(stream)
-        else:
-            stream.run()
+        shown = ""
+        while not job.done:
+            wait = "正在等待模型回复……" if live and not job.text else ""
+            note.caption(f"{caption}{wait}（{job.status}）")
+            if live and job.text != shown:
+                shown = job.text
+                slot.markdown(shown)
+            time.sleep(0.05)
         note.empty()
         cancel.empty()
-        if stream.result is None:
-            raise AssistantError("没有完成，请重试。")
-        version = ctx.store.save_draft(cid, section_key, stream.result, instruction=instruction)
-        ctx.store.add_message(
-            cid, "assistant", stream.result.text, kind="draft", draft_version_id=version.id
-        )
+        assert job.future is not None
+        version: DraftVersion = job.future.result()  # the job's error, or Cancelled
         with slot.container():
             render_draft(ctx, version)
     return version
+
+
+def _pending_job(ctx: Ctx, cid: int) -> None:
+    """A draft still running for this conversation (sent before a reload, or from another
+    tab): its progress and 取消, and the whole page again once it has saved its answer."""
+    job = state.jobs().running(ctx.user.id, cid)
+    if job is None:
+        return
+
+    @st.fragment(run_every=0.5)
+    def progress() -> None:
+        now = state.jobs().running(ctx.user.id, cid)
+        if now is None or now.done:
+            st.rerun()
+        with st.chat_message("assistant"):
+            st.caption(f"{job.label}（{job.status}，关闭页面也会继续，回来即可看到结果）")
+            if job.text:
+                st.markdown(job.text)
+            st.button("取消", key=f"cancel_pending_{cid}", on_click=_cancel, args=(ctx, cid))
+
+    progress()
 
 
 def _draft(

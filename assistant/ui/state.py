@@ -16,6 +16,7 @@ from assistant.models import ReportInfo, Role
 from assistant.service import Assistant
 from assistant.sessions import SessionStore
 from assistant.ui.auth import LOCAL_USER, User, current_user, is_admin
+from assistant.ui.jobs import JobRunner
 
 SECRET_KEY = "openai_api_key"
 # Store setting set once knowledge/ has been indexed on first start (deleting every report
@@ -55,6 +56,12 @@ def _assistant(data_dir: str, knowledge_dir: str, _settings: Settings) -> Assist
 def _store(where: str, _settings: Settings) -> SessionStore:
     # Keyed by the database (file path or URL); one engine per process, shared by all users.
     return SessionStore.from_settings(_settings)
+
+
+@st.cache_resource(show_spinner=False)
+def jobs() -> JobRunner:
+    # One per process: drafts run there, owned by no browser session, so they outlive a tab.
+    return JobRunner()
 
 
 @dataclass

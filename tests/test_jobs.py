@@ -1,0 +1,142 @@
+"""Drafts run as jobs of the process: per-user lookup, cancel, and (in a real browser) a request
+that survives its tab closing and a 取消 that leaves no draft."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assistant.ui.jobs import Cancelled, Job, JobRunner
+from tests.appserver import CHROMIUM, CHROMIUM_ARGS, FACTS, app_env
+from tests.conftest import require_tool
+from tests.fake_openai import FakeOpenAI, Reply
+from tests.test_browser import running_app
+
+DRAFT = "二、存在问题\n一是理论学习形式单一，以集中读文件为主〔F1〕。\n二是基层专职宣传干部仅有3名〔F2〕。"
+
+
+def test_a_job_is_found_by_its_owner_only_and_stops_when_cancelled() -> None:
+    runner = JobRunner(workers=2)
+    go = threading.Event()
+    steps: list[int] = []
+
+    def work(job: Job) -> str:
+        for i in range(100):
+            go.wait(5)
+            job.check()
+            steps.append(i)
+        return "done"
+
+    job = runner.submit("oidc:alice", 7, "起草", work)
+    assert runner.running("oidc:alice", 7) is job
+    assert runner.running("oidc:bob", 7) is None  # another user never sees it
+    assert not runner.cancel("oidc:bob", 7)
+    assert runner.cancel("oidc:alice", 7)
+    go.set()
+    assert job.future is not None
+    with pytest.raises(Cancelled):
+        job.future.result(timeout=5)
+    assert len(steps) < 100
+    assert runner.running("oidc:alice", 7) is None  # finished jobs leave the registry
+
+
+def test_jobs_beyond_the_workers_wait_their_turn() -> None:
+    runner = JobRunner(workers=1)
+    release = threading.Event()
+    first = runner.submit("u", 1, "甲", lambda job: release.wait(5))
+    second = runner.submit("u", 2, "乙", lambda job: "ok")
+    assert second.status == "排队中"
+    release.set()
+    assert first.future is not None and second.future is not None
+    assert second.future.result(timeout=5) == "ok" and first.future.result(timeout=5)
+
+
+def _slow_model() -> FakeOpenAI:
+    # The answer stalls after its first pieces: long enough to close a tab or press 取消.
+    return FakeOpenAI([Reply(DRAFT, chunk_chars=4, pause_after=2, pause=6.0)])
+
+
+def _env(tmp_path: Path, fake: FakeOpenAI) -> dict[str, str]:
+    env = app_env(tmp_path / "data")
+    env.update(
+        ASSISTANT_ENGINE="llm",
+        ASSISTANT_OPENAI_BASE_URL=fake.base_url,
+        ASSISTANT_OPENAI_API_KEY="sk-test",
+        ASSISTANT_TIMEOUT="30",
+    )
+    return env
+
+
+@contextlib.contextmanager
+def _app_and_browser(tmp_path: Path) -> Iterator[tuple[Any, str]]:
+    """The app drafting with a slow model, and a Chromium to open it in."""
+    from playwright.sync_api import sync_playwright
+
+    with (
+        _slow_model() as fake,
+        running_app(tmp_path, _env(tmp_path, fake)) as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=require_tool(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser, url
+        finally:
+            browser.close()
+
+
+def _ready(page: object) -> None:
+    """The page after the first start has indexed knowledge/: the facts box is there."""
+    page.get_by_text("素材（还没有填写）").wait_for(timeout=180_000)  # type: ignore[attr-defined]
+
+
+def _send(page: object, text: str) -> None:
+    chat = page.get_by_test_id("stChatInputTextArea")  # type: ignore[attr-defined]
+    chat.fill(text)
+    chat.press("Enter")
+
+
+@pytest.mark.slow
+def test_a_request_survives_its_tab_closing(tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with _app_and_browser(tmp_path) as (browser, url):
+        first = browser.new_context().new_page()
+        first.goto(url)
+        _ready(first)
+        _send(first, "根据以下情况帮我写存在问题部分：" + FACTS.replace("\n", "；"))
+        expect(first.get_by_text("正在等待模型回复", exact=False).first).to_be_visible(
+            timeout=60_000
+        )
+        first.context.close()  # the tab is gone while the model is still answering
+
+        later = browser.new_context().new_page()
+        later.goto(url)
+        draft = later.locator(".draft-text").first
+        expect(draft).to_contain_text("基层专职宣传干部仅有3名", timeout=60_000)
+        expect(draft).to_contain_text("〔F2〕")
+
+
+@pytest.mark.slow
+def test_cancel_leaves_no_draft_and_says_so(tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with _app_and_browser(tmp_path) as (browser, url):
+        page = browser.new_page()
+        page.goto(url)
+        _ready(page)
+        _send(page, "根据以下情况帮我写存在问题部分：" + FACTS.replace("\n", "；"))
+        page.get_by_role("button", name="取消").first.click(timeout=60_000)
+        expect(page.get_by_text("已取消：这次要求没有生成草稿", exact=False)).to_be_visible(
+            timeout=30_000
+        )
+        page.wait_for_timeout(8_000)  # past the model's stall: nothing arrives later
+        page.reload()
+        expect(page.get_by_text("已取消：这次要求没有生成草稿", exact=False)).to_be_visible(
+            timeout=60_000
+        )
+        expect(page.locator(".draft-text")).to_have_count(0)
