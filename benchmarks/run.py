@@ -8,7 +8,7 @@ import importlib
 import sys
 import time
 
-AREAS = ["corpus", "chroma_floor", "index", "drafting", "check", "sessions", "app"]
+AREAS = ["corpus", "chroma_floor", "index", "drafting", "check", "sessions", "app", "load"]
 
 
 def main(argv: list[str] | None = None) -> int:

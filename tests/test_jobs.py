@@ -117,7 +117,7 @@ def test_a_request_survives_its_tab_closing(tmp_path: Path) -> None:
         later = browser.new_context().new_page()
         later.goto(url)
         draft = later.locator(".draft-text").first
-        expect(draft).to_contain_text("基层专职宣传干部仅有3名", timeout=60_000)
+        expect(draft).to_contain_text("基层专职宣传干部仅有3名", timeout=180_000)
         expect(draft).to_contain_text("〔F2〕")
 
 
