@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tests.appserver import (
     CHROMIUM,
@@ -28,6 +28,9 @@ from tests.appserver import (
     start_streamlit,
     stop,
 )
+
+if TYPE_CHECKING:
+    from assistant.config import Settings
 
 HELLO = 'import streamlit as st\nst.title("hello")\nst.chat_input("hi")\n'
 REPEATS = 3
@@ -111,25 +114,36 @@ def _bare_draft_s(data_dir: Path) -> float:
     return statistics.median(times)
 
 
-def run() -> None:
-    from playwright.sync_api import sync_playwright
-
+def indexed_data(data: Path) -> Settings:
+    """Settings on ``data`` with the shipped corpus indexed, as after the app's first start."""
     from assistant.config import Settings
     from assistant.service import Assistant
     from assistant.sessions import SessionStore
     from assistant.ui.state import SEEDED_KEY
 
+    settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge")
+    Assistant(settings).build_index()
+    SessionStore(settings.sessions_path).set_app_setting(SEEDED_KEY, "1")
+    return settings
+
+
+def find_chromium() -> str | None:
     chromium = shutil.which(CHROMIUM)
     if chromium is None:
         print(f"(skipped: {CHROMIUM} missing; run `make sysdeps`)")
+    return chromium
+
+
+def run() -> None:
+    from playwright.sync_api import sync_playwright
+
+    chromium = find_chromium()
+    if chromium is None:
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         data = work / "data"
-        # The shipped corpus indexed beforehand, as after the app's first start.
-        settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge")
-        Assistant(settings).build_index()
-        SessionStore(settings.sessions_path).set_app_setting(SEEDED_KEY, "1")
+        indexed_data(data)
         hello = work / "hello.py"
         hello.write_text(HELLO, encoding="utf-8")
         env = app_env(data)

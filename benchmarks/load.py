@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import statistics
 import tempfile
 import time
@@ -25,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from tests.appserver import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     FACTS,
     ROOT,
@@ -149,20 +147,14 @@ async def _measure(chromium: str, url: str, heavy: str) -> dict[str, Any]:
 
 
 def run() -> None:
-    from assistant.config import Settings
-    from assistant.service import Assistant
-    from assistant.sessions import SessionStore
-    from assistant.ui.state import SEEDED_KEY
+    from benchmarks.app import find_chromium, indexed_data
 
-    chromium = shutil.which(CHROMIUM)
+    chromium = find_chromium()
     if chromium is None:
-        print(f"(skipped: {CHROMIUM} missing; run `make sysdeps`)")
         return
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        settings = Settings(data_dir=work / "data", knowledge_dir=ROOT / "knowledge")
-        Assistant(settings).build_index()
-        SessionStore(settings.sessions_path).set_app_setting(SEEDED_KEY, "1")
+        settings = indexed_data(work / "data")
         port = free_port()
         proc = start_streamlit(ROOT / "app.py", port, app_env(settings.data_dir), work)
         try:
