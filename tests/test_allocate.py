@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.draft.allocate import allocate_facts, fact_kind
+from assistant.draft.allocate import allocate_facts, fact_kind, kind_is_clear
 from assistant.models import Role
 from assistant.text.facts import parse_facts
 
@@ -21,11 +21,55 @@ from assistant.text.facts import parse_facts
         ("拟新建示范点12个", Role.PLANS),
         ("下一步将开展网络安全专项培训2期", Role.PLANS),
         ("力争年底前实现村级宣传阵地全覆盖", Role.PLANS),
+        # shortfall grammar, not topic words: 偏/过 + degree, a worn state, "only" before a count,
+        # a thing too few, a problem that grows, a rank outside the first three
+        ("村医年龄普遍偏大，55岁以上占六成", Role.PROBLEMS),
+        ("部分卫生院影像设备老旧", Role.PROBLEMS),
+        ("重大危险源监控系统只接入了3套", Role.PROBLEMS),
+        ("课后服务以作业辅导为主，特色课程少", Role.PROBLEMS),
+        ("臭氧污染问题日益突出", Role.PROBLEMS),
+        ("纳税人满意度排名全市第9", Role.PROBLEMS),
+        ("外包队伍安全意识差，违章作业时有发生", Role.PROBLEMS),
+        # mixed facts: the shortfall word outranks the count or the result verb
+        ("全年仅开展形势研判2次", Role.PROBLEMS),
+        ("星级酒店仅有1家", Role.PROBLEMS),
+        # ... but a worn thing as the object of the work is a result, and a top-three rank too
+        ("改造老旧小区3个、加装电梯6部", Role.ACHIEVEMENTS),
+        ("营商环境评价排名全省第2", Role.ACHIEVEMENTS),
+        ("全年安全生产无事故", Role.ACHIEVEMENTS),
+        ("PM2.5平均浓度32微克/立方米，下降8.6%", Role.ACHIEVEMENTS),
+        # a time still ahead at the front makes an intention, even before a done verb
+        ("汛前开展隐患排查", Role.PLANS),
+        ("二季度组织一线人员业务轮训", Role.PLANS),
+        ("年底前建成县应急指挥中心", Role.PLANS),
+        ("新学期开设编程、非遗剪纸等社团课程", Role.PLANS),
+        ("年底前已完成全部整改", Role.ACHIEVEMENTS),
+        # a target is a plan; a done word before 计划 keeps it a result
+        ("2026年PM2.5浓度目标控制在30微克/立方米以内", Role.PLANS),
+        ("已完成年度培训计划", Role.ACHIEVEMENTS),
+        ("因为人手紧张，导致巡查频次下降", Role.CAUSES),
+        ("受上游材料价格上涨影响，项目成本增加约12%", Role.CAUSES),
     ],
 )
 def test_fact_kind(text: str, kind: Role) -> None:
     (fact,) = parse_facts(text)
     assert fact_kind(fact) is kind
+
+
+@pytest.mark.parametrize(
+    ("text", "clear"),
+    [
+        ("心理健康教育", False),
+        ("智慧交通", False),
+        ("垃圾分类", False),
+        ("新增A级景区2家", True),
+        ("专职心理老师仅4名", True),
+        ("明年推出3条精品研学线路", True),
+    ],
+)
+def test_kind_is_clear_only_with_evidence(text: str, clear: bool) -> None:
+    (fact,) = parse_facts(text)
+    assert kind_is_clear(fact) is clear
 
 
 FACTS = "\n".join(

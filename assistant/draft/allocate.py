@@ -26,19 +26,32 @@ _PROBLEM_RE = re.compile(
     r"针对性不强|覆盖面窄|较窄|偏窄|空白|盲区|死角|欠账|匮乏|紧缺|紧张|乏力|疲软|缓慢|下滑|"
     r"积压|超期|未达|未完成|未落实|未按期|未实现|未覆盖|低于|瓶颈|制约|"
     r"不多|不大|不少.{0,4}(?:问题|隐患)|较大差距|有差距|投诉|"
-    r"没有|无法|难以|跟不上|不适应|不相适应|亟需|亟待|急需|不容乐观|不尽|一般化"
+    r"没有|无法|难以|跟不上|不适应|不相适应|亟需|亟待|急需|不容乐观|不尽|一般化|"
+    # grammar of a shortfall rather than topic words: 偏/过 + degree ("年龄偏大", "过于集中"),
+    # a worn state ("老旧"), "only" before a count ("只接入了3套"), a thing too few ("特色课程少"),
+    # a problem said to grow ("问题日益突出"), recurring trouble ("时有发生")
+    r"偏[大重长多小窄]|过[大多长重快于]|(?:老旧|陈旧)(?=$|[，,。；;、])|只[\u4e00-\u9fff]{0,4}了?\d|"
+    r"(?<![多减缺不很较最至稀年])少(?=$|[，,。；;、）)])|问题.{0,4}突出|时有发生|屡禁不止|"
+    r"意识[差弱淡]|(?<![反])差(?=$|[，,。；;、])"
 )
+# A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
+_RANK_RE = re.compile(r"(?:排名|排位|位列|位居|居).{0,6}第\s*(\d+)")
 # Words that mark a cause ("由于…", "根源在于…", "意识淡薄", "重视不够").
 _CAUSE_RE = re.compile(
     r"原因|根源|由于|导致|源于|归因|意识淡薄|认识不到位|认识不足|重视不够|重视程度不够|"
     r"精力投入不够|待遇低|晋升难|脱节|边界不清|缺乏.{0,4}依据|根本在于|主要在于|受.{1,12}影响|"
-    r"客观上|主观上|究其"
+    r"客观上|主观上|究其|因为|以致|致使"
 )
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
     r"^(?:下一步|下步|明年|今后|来年|\d{4}年将|将要|要|需要|必须|加快|着力|持续|进一步|全面|"
-    r"积极|稳步|深入|推动|筹备|谋划|启动|确保|下半年|年内|年底前)|力争|计划|拟|打算|争取|目标|预计|"
+    r"积极|稳步|深入|推动|筹备|谋划|启动|确保)|力争|计划|拟|打算|争取|目标|预计|"
     r"准备|筹建|将于|今年将|明年将"
+)
+# A time still ahead at the front ("汛前开展隐患排查", "二季度组织轮训", "年底前建成指挥中心"):
+# an intention even when a done verb follows, unless 已 says it happened.
+_AHEAD_RE = re.compile(
+    r"^(?:新学期|下学期|下半年|[一二三四]季度|汛前|年底前|年内|月底前|春节前|\d{1,2}月底前)(?!.*已)"
 )
 
 # Words that mark something done; a fact with none of these (and no other cue) is of unclear
@@ -59,13 +72,19 @@ SORTED_ROLES = (Role.ACHIEVEMENTS, Role.PROBLEMS, Role.CAUSES, *_PLAN_ROLES)
 def fact_kind(fact: Fact) -> Role:
     """The section role a fact most naturally serves: achievements, problems, causes or plans."""
     text = fact.text
-    if fact.status == "planned" or _PLAN_RE.search(text):
+    if fact.status == "planned" or _AHEAD_RE.search(text) or (fact.status != "done" and _PLAN_RE.search(text)):
         return Role.PLANS
     if _CAUSE_RE.search(text):
         return Role.CAUSES
-    if _PROBLEM_RE.search(text):
+    # a shortfall word outranks a count: "仅开展2次" is a problem, not a result
+    if _PROBLEM_RE.search(text) or _low_rank(text):
         return Role.PROBLEMS
     return Role.ACHIEVEMENTS
+
+
+def _low_rank(text: str) -> bool:
+    m = _RANK_RE.search(text)
+    return m is not None and int(m.group(1)) > 3
 
 
 def kind_is_clear(fact: Fact) -> bool:
