@@ -44,6 +44,12 @@ from assistant.text.facts import parse_facts
         ("年底前建成县应急指挥中心", Role.PLANS),
         ("新学期开设编程、非遗剪纸等社团课程", Role.PLANS),
         ("年底前已完成全部整改", Role.ACHIEVEMENTS),
+        ("下半年完成系统上线", Role.PLANS),
+        ("到2027年建成5个示范点", Role.PLANS),
+        ("上半年已建成3个示范点", Role.ACHIEVEMENTS),
+        ("年内累计完成投资5亿元", Role.ACHIEVEMENTS),
+        ("个别窗口高峰期排队超过40分钟", Role.PROBLEMS),
+        ("一线班组长更换频繁，安全管理经验断层", Role.PROBLEMS),
         # a target is a plan; a done word before 计划 keeps it a result
         ("2026年PM2.5浓度目标控制在30微克/立方米以内", Role.PLANS),
         ("已完成年度培训计划", Role.ACHIEVEMENTS),

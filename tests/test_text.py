@@ -12,6 +12,7 @@ from assistant.text.citations import (
 )
 from assistant.text.headings import heading_marker, line_level, match_heading
 from assistant.text.numerals import cn_numeral, cn_to_int, cn_to_number
+from assistant.text.status import status_of
 
 
 @pytest.mark.parametrize(
@@ -76,3 +77,30 @@ def test_numerals_cn2an_does_not_read_alone(cn: str, value: float | None) -> Non
 @pytest.mark.parametrize(("marker", "n"), [("二二", 0), ("两", 0), ("一百", 0), ("一十", 10), ("12", 12)])
 def test_marker_ordinals_are_strict(marker: str, n: int) -> None:
     assert cn_to_int(marker) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a time still ahead before the first status word makes a plan, done verb or not
+        ("年底前建成县应急指挥中心", "planned"),
+        ("明年3月前完成验收", "planned"),
+        ("力争2027年实现全覆盖", "planned"),
+        ("到2027年建成5个示范点", "planned"),
+        ("2025年前完成老旧管网改造", "planned"),
+        ("年内建成10个站点", "planned"),
+        ("下半年完成系统上线", "planned"),
+        ("二季度组织一线人员业务轮训", "planned"),
+        # ... unless the work is said to have happened, or the time is past
+        ("上半年已建成3个", "done"),
+        ("年底前已完成全部整改", "done"),
+        ("年内累计完成投资5亿元", "done"),
+        ("截至2025年底建成充电桩300个", "done"),
+        ("一季度完成投资3亿元", "done"),
+        # a time ahead after the first status word does not change it
+        ("建成指挥中心，年底前投入使用", "done"),
+        ("开展培训3期", "none"),
+    ],
+)
+def test_a_time_ahead_before_the_status_word_is_a_plan(text: str, status: str) -> None:
+    assert status_of(text) == status

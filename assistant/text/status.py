@@ -1,7 +1,9 @@
 """Status words: whether a sentence reports work done (已, 完成, 累计) or planned (拟, 将, 计划).
 
 The first status word of a text decides ("计划年底前完成" is planned). 将 used as 把 ("将X纳入Y")
-says nothing about the future.
+says nothing about the future. A time still ahead ("年底前", "下半年", "到2027年") counts as a
+plan word, so "年底前建成指挥中心" is planned, unless 已/累计 after it say the work happened
+("年底前已完成整改", "年内累计完成投资5亿元"); a past time ("上半年已建成") adds nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +24,35 @@ _PLANNED_RE = re.compile(
     r"|即将|(?<![即大])将(?![近军领士])"
     r"|力争|预计|争取|准备|打算|下一步|下步|明年"
 )
+
+# A time still ahead of the writing: a deadline or a coming period. 年内 is among them: "年内建成"
+# is a promise; a summary's "年内累计完成" is kept done by the past words below.
+_AHEAD_RE = re.compile(
+    r"年底前|年末前|年内|来年|下半年|下一?年度|下季度|下阶段|下学期|新学期|今后|汛前|月底前"
+    r"|\d{1,2}月(?:底|末|中旬|上旬|下旬)?前"
+    r"|(?:19|20)\d{2}\s*年(?:底|末|\d{1,2}月(?:底|末)?)?前"
+    r"|(?<![截达])[到至](?:19|20)\d{2}\s*年"
+)
+# Periods that are ahead only when a fact opens with them and no done word follows ("二季度组织
+# 轮训"); a summary's "一季度完成投资3亿元" stays done.
+_AHEAD_FRONT_RE = re.compile(r"^(?:[一二三四]季度|春节前)")
+# Words saying the work happened, which a time ahead in their sentence does not undo.
+_PAST_RE = re.compile(r"已|累计|共计|先后")
+_SENT_END = re.compile(r"[。；;！？!?\n]")
+
+
+def _ahead_marks(work: str) -> list[StatusMark]:
+    out = []
+    front = _AHEAD_FRONT_RE.search(work)
+    for m in [*_AHEAD_RE.finditer(work), *([front] if front else [])]:
+        # the whole sentence: "已于年内全部投入使用" is done as much as "年底前已完成"
+        begin = max((e.end() for e in _SENT_END.finditer(work, 0, m.start())), default=0)
+        end = _SENT_END.search(work, m.end())
+        stop = end.start() if end else len(work)
+        past = _DONE_RE if m is front else _PAST_RE
+        if not past.search(work, begin, stop):
+            out.append(StatusMark("planned", m.start(), m.end(), m.group()))
+    return out
 
 
 # "将X纳入Y" / "将其作为": 将 as 把 (the disposal construction) says nothing about the future.
@@ -55,6 +86,7 @@ def status_marks(text: str) -> list[StatusMark]:
         for m in _PLANNED_RE.finditer(work)
         if not (m.group() == "将" and _disposal(work, m.end()))
     ]
+    marks += [a for a in _ahead_marks(work) if not any(k.start < a.end and a.start < k.end for k in marks)]
     marks.sort(key=lambda k: k.start)
     return marks
 
