@@ -162,3 +162,78 @@ def test_selection_note_names_ranges_and_where_the_rest_belongs() -> None:
         "本部分用了 F3、F4、F6；F6 看不出属于哪一部分，按您的要求写在这里，请核对；"
         "F1、F2 适合“工作情况”，F5 适合“下步打算”。"
     )
+
+
+# Facts typed in the same message as "帮我写存在问题部分：…" are that section's unless their own
+# words clearly mark another kind.
+CARRIED = "\n".join(
+    [
+        "档案室漏水3处",  # F1 a bare count: the problem the user means
+        "全年召开学习会14次",  # F2 a deed with its count: a result
+        "拟新建档案库房1处",  # F3 a plan
+        "库房温湿度监控设备老旧",  # F4 a shortfall
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("role", "used", "leaned", "moved"),
+    [
+        (Role.PROBLEMS, ["F1", "F4"], ["F1"], ["F2", "F3"]),
+        # in a plans section a deed is what is to be done; a shortfall is still elsewhere
+        (Role.PLANS, ["F1", "F2", "F3"], ["F1", "F2"], ["F4"]),
+        (Role.ACHIEVEMENTS, ["F1", "F2"], [], ["F3", "F4"]),
+    ],
+)
+def test_facts_typed_with_a_request_lean_to_its_section(
+    role: Role, used: list[str], leaned: list[str], moved: list[str]
+) -> None:
+    from assistant.draft.allocate import select_facts
+
+    facts = parse_facts(CARRIED)
+    sel = select_facts(role, facts, lean=[f.id for f in facts])
+    assert [f.id for f in sel.used] == used
+    assert sel.leaned == leaned
+    assert sel.moved == moved
+    # the same facts from the 素材 box are sorted by their words alone
+    assert [f.id for f in select_facts(role, facts).used] != used or not leaned
+
+
+def test_note_says_which_typed_fact_went_elsewhere() -> None:
+    from assistant.draft.allocate import select_facts, selection_note
+
+    facts = parse_facts(CARRIED)
+    note = selection_note(select_facts(Role.PROBLEMS, facts, lean=[f.id for f in facts]))
+    assert note == (
+        "本部分用了 F1、F4；F1 是随这次要求给出的，写在本部分；"
+        "您随要求给出的 F2 看起来属于“工作情况”，没有写入本部分；"
+        "您随要求给出的 F3 看起来属于“下步打算”，没有写入本部分。"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kw", "forced", "note_has", "note_lacks"),
+    [
+        # "把F4也写进去" in 下步打算: F4 is a shortcoming; the note warns and names F4 alone
+        (
+            {"keep": ["F5", "F6"], "add": ["F4"]},
+            ["F4"],
+            "F4 看起来属于“存在问题”，已按您的要求写入本部分",
+            "F5",
+        ),
+        ({"add": ["F4"]}, ["F4"], "F4 看起来属于“存在问题”，已按您的要求写入本部分", "是按您的要求"),
+        # a forced fact of no clear kind is not warned about
+        ({"keep": ["F5"], "add": ["F6"]}, ["F6"], "本部分用了 F5、F6；F6 是按您的要求写入的。", "看起来属于"),
+        ({"only": ["F1", "F5"]}, ["F1", "F5"], "F1 看起来属于“工作情况”", "F5 看起来"),
+    ],
+)
+def test_forced_facts_are_named_exactly_and_warned_when_of_another_kind(
+    kw: dict, forced: list[str], note_has: str, note_lacks: str  # type: ignore[type-arg]
+) -> None:
+    from assistant.draft.allocate import select_facts, selection_note
+
+    sel = select_facts(Role.PLANS, parse_facts(MIXED), **kw)
+    assert sel.forced == forced
+    note = selection_note(sel)
+    assert note_has in note
+    assert note_lacks not in note

@@ -377,9 +377,23 @@ def test_a_section_over_mixed_facts_uses_its_own_and_says_where_the_rest_go(app:
     _ask(app, "把F5也写进去")
     draft = _drafts(app)[-1]
     assert "〔F5〕" in draft and "〔F3〕" in draft and "第2版" in _texts(app)
+    # F5 is a plan: written in as asked, with a warning that names it alone
+    texts = _texts(app)
+    assert "F5 看起来属于“下步打算”，已按您的要求写入本部分" in texts
+    assert "F3、F4、F5 是按您的要求" not in texts and "F3 是按您的要求" not in texts
     _ask(app, "只用F3")
     draft = _drafts(app)[-1]
     assert "〔F3〕" in draft and "〔F4〕" not in draft and "〔F5〕" not in draft
+
+
+def test_facts_typed_with_a_section_request_are_that_sections(app: AppTest) -> None:
+    # "档案室漏水3处" alone reads like a count of work done; typed with 存在问题 it is a problem
+    _ask(app, "帮我写存在问题部分：档案室漏水3处；库房温湿度监控设备老旧；全年召开档案业务培训会4次")
+    (draft,) = _drafts(app)
+    assert "档案室漏水3处" in draft and "〔F1〕" in draft and "〔F2〕" in draft and "〔F3〕" not in draft
+    texts = _texts(app)
+    assert "F1 是随这次要求给出的，写在本部分" in texts
+    assert "您随要求给出的 F3 看起来属于“工作情况”，没有写入本部分" in texts
 
 
 def test_a_pasted_text_is_checked_against_the_facts_not_added_to_them(app: AppTest) -> None:

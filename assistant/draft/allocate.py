@@ -11,9 +11,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from assistant.models import Fact, Role
-from assistant.text.factkind import fact_kind, kind_is_clear
+from assistant.text.factkind import fact_kind, kind_is_clear, marked_against
 
-__all__ = ["fact_kind", "kind_is_clear"]  # re-exported: callers import them from here too
+__all__ = ["fact_kind", "kind_is_clear", "marked_against"]  # re-exported: callers import them from here too
 
 _PLAN_ROLES = (Role.PLANS, Role.TASKS, Role.REQUIREMENTS)
 # Roles whose facts are sorted by kind; other roles (总体要求, 开头…) take the facts as given.
@@ -29,6 +29,12 @@ class Selection:
     unclear: list[str] = field(default_factory=list)  # used, though their kind is unclear
     forced: list[str] = field(default_factory=list)  # used because the user asked for them
     elsewhere: dict[Role, list[str]] = field(default_factory=dict)  # not used: the role they fit
+    # typed with the request: used though their words alone would put them elsewhere ...
+    leaned: list[str] = field(default_factory=list)
+    # ... or, marked clearly as another kind, not used
+    moved: list[str] = field(default_factory=list)
+    # forced facts whose kind is another section's, with that kind (the note warns of them)
+    misplaced: dict[str, Role] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -37,6 +43,9 @@ class Selection:
             "unclear": list(self.unclear),
             "forced": list(self.forced),
             "elsewhere": {str(r): ids for r, ids in self.elsewhere.items()},
+            "leaned": list(self.leaned),
+            "moved": list(self.moved),
+            "misplaced": {i: str(r) for i, r in self.misplaced.items()},
         }
 
 
@@ -61,16 +70,23 @@ def select_facts(
     only: Sequence[str] | None = None,
     add: Sequence[str] = (),
     drop: Sequence[str] = (),
+    lean: Sequence[str] = (),
+    keep: Sequence[str] | None = None,
 ) -> Selection:
     """The facts a single-section request uses: those that fit ``role`` by the same allocation
     whole-report drafting uses, plus facts of unclear kind (marked), adjusted by the user's words
-    ("只用F1到F3" -> only, "把F5也写进去" -> add, "不用F2" -> drop)."""
+    ("只用F1到F3" -> only, "把F5也写进去" -> add, "不用F2" -> drop).
+
+    ``lean``: facts typed in the same message as the request; they are the section's unless
+    their own words clearly mark another kind (text.factkind.marked_against). ``keep``: the facts
+    of the draft being redone, kept as they are (only ``add`` counts as forced then)."""
     known = {f.id for f in facts}
     sel = Selection(role, [])
-    if only is not None:
-        wanted = [i for i in only if i in known]
-        sel.used = [f for f in facts if f.id in wanted]
-        sel.forced = list(wanted)
+    if keep is not None or only is not None:
+        base = [i for i in (keep if keep is not None else only or ()) if i in known]
+        asked = [i for i in (add if keep is not None else base) if i in known]
+        sel.used = [f for f in facts if f.id in base or f.id in asked]
+        sel.forced = [i for i in asked if i not in base or keep is None]
     else:
         fits = role not in SORTED_ROLES
         shares = allocate_facts([role], facts) if not fits else {}
@@ -86,12 +102,24 @@ def select_facts(
             elif f.id in add:
                 sel.used.append(f)
                 sel.forced.append(f.id)
+            elif f.id in lean and marked_against(f, role) is None:
+                sel.used.append(f)
+                sel.leaned.append(f.id)
             else:
                 sel.elsewhere.setdefault(fact_kind(f), []).append(f.id)
+                if f.id in lean:
+                    sel.moved.append(f.id)
     if drop:
         sel.used = [f for f in sel.used if f.id not in drop]
         sel.unclear = [i for i in sel.unclear if i not in drop]
         sel.forced = [i for i in sel.forced if i not in drop]
+        sel.leaned = [i for i in sel.leaned if i not in drop]
+    if role in SORTED_ROLES:
+        by_id = {f.id: f for f in facts}
+        for fid in sel.forced:
+            f = by_id[fid]
+            if kind_is_clear(f) and allocate_facts([role], [f]).get(role) != [f]:
+                sel.misplaced[fid] = fact_kind(f)
     return sel
 
 
@@ -107,14 +135,33 @@ KIND_LABELS: dict[Role, str] = {
 def selection_note(sel: Selection) -> str:
     """ "本部分用了 F1–F4；F5 适合“存在问题”，F6 适合“下步打算”" in plain Chinese."""
     parts = [f"本部分用了 {fact_ranges(f.id for f in sel.used)}" if sel.used else "本部分没有可用的素材"]
-    if sel.forced:
-        parts.append(f"{fact_ranges(sel.forced)} 是按您的要求写入的")
+    plain = [i for i in sel.forced if i not in sel.misplaced]
+    if plain:
+        parts.append(f"{fact_ranges(plain)} 是按您的要求写入的")
+    for kind in dict.fromkeys(sel.misplaced.values()):
+        ids = [i for i, k in sel.misplaced.items() if k is kind]
+        parts.append(f"{fact_ranges(ids)} 看起来属于“{_label(kind)}”，已按您的要求写入本部分")
+    if sel.leaned:
+        parts.append(f"{fact_ranges(sel.leaned)} 是随这次要求给出的，写在本部分")
     if sel.unclear:
         parts.append(f"{fact_ranges(sel.unclear)} 看不出属于哪一部分，按您的要求写在这里，请核对")
-    others = [f"{fact_ranges(ids)} 适合“{KIND_LABELS.get(r, r.label)}”" for r, ids in sel.elsewhere.items()]
+    moved = set(sel.moved)
+    for kind, ids in sel.elsewhere.items():
+        mine = [i for i in ids if i in moved]
+        if mine:
+            parts.append(f"您随要求给出的 {fact_ranges(mine)} 看起来属于“{_label(kind)}”，没有写入本部分")
+    others = [
+        f"{fact_ranges(rest)} 适合“{_label(r)}”"
+        for r, ids in sel.elsewhere.items()
+        if (rest := [i for i in ids if i not in moved])
+    ]
     if others:
         parts.append("，".join(others))
     return "；".join(parts) + "。"
+
+
+def _label(role: Role) -> str:
+    return KIND_LABELS.get(role, role.label)
 
 
 def allocate_facts(roles: Sequence[Role], facts: Sequence[Fact]) -> dict[Role, list[Fact]]:

@@ -51,14 +51,20 @@ _PLAN_RE = re.compile(
 )
 # Words that mark something done; a fact with none of these (and no other cue) is of unclear
 # kind. A count with its measure word ("化解积案17件", "智慧教室24间") reports a result.
-_DONE_RE = re.compile(
+_DEED = (
     r"已|开展|召开|举办|举行|组织|完成|建成|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
-    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到|"
+    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到"
+)
+_DEED_RE = re.compile(_DEED)
+_DONE_RE = re.compile(
+    _DEED + r"|"
     r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:[万亿](?![\u4e00-\u9fff])|[万亿]?\s*"
     r"(?:次|场|篇|期|个|人次|名|条|项|家|%|节|户|件|起|间|人|元|轮|处|所|座|亩|公里|批|支|部|套|台|"
     r"吨|辆|张|份|册|本|场次|课时|学时|小时|天|家次|车次|宗|单|笔|株|棵|平方米|米))"
 )
-
+# Intentions said outright (beyond fact.status): a fact opening with 持续/进一步 is a plan only
+# when nothing else is known of it.
+_PLAN_SAID_RE = re.compile(r"^(?:下一步|下步|今后|来年)|力争|计划|拟|打算|争取|目标|预计|将于")
 
 
 def fact_kind(fact: Fact) -> Role:
@@ -85,3 +91,43 @@ def kind_is_clear(fact: Fact) -> bool:
     if fact_kind(fact) is not Role.ACHIEVEMENTS:
         return True
     return fact.status == "done" or bool(_DONE_RE.search(fact.text))
+
+
+# The kinds a section of each role takes (causes serve 存在问题 when there is no 原因分析).
+_FITS: dict[Role, tuple[Role, ...]] = {
+    Role.ACHIEVEMENTS: (Role.ACHIEVEMENTS,),
+    Role.PROBLEMS: (Role.PROBLEMS, Role.CAUSES),
+    Role.CAUSES: (Role.CAUSES, Role.PROBLEMS),
+    Role.PLANS: (Role.PLANS,),
+    Role.TASKS: (Role.PLANS, Role.ACHIEVEMENTS),
+    Role.REQUIREMENTS: (Role.PLANS,),
+}
+
+
+def marked_against(fact: Fact, role: Role) -> Role | None:
+    """For a fact typed in the same message as a request for ``role``: the other kind its own
+    words clearly mark, else None (it is the section's, as the user meant).
+
+    "档案室漏水3处" typed with "写存在问题" is a problem: a bare count is a result only when
+    nothing says otherwise. A clear marker is a status word (已/完成 for a result, 拟/计划/年底前
+    for a plan), a shortfall or a cause; for a problems section a deed with its count too
+    ("召开学习会14次"), while in a plans section a deed is what is to be done ("开展培训3期").
+    """
+    fits = _FITS.get(role)
+    kind = fact_kind(fact)
+    if fits is None or kind in fits:
+        return None
+    text = fact.text
+    if kind is Role.PLANS:
+        said = fact.status == "planned" or bool(_PLAN_SAID_RE.search(text))
+        return kind if said else None
+    if kind is Role.ACHIEVEMENTS:
+        if fact.status == "done":
+            return kind
+        deed = role not in (Role.PLANS, Role.TASKS, Role.REQUIREMENTS) and _DEED_RE.search(text)
+        return kind if deed else None
+    # a shortfall or a cause word; in a results section a done word outweighs it
+    # ("累计办理群众投诉120件")
+    if role is Role.ACHIEVEMENTS and fact.status == "done":
+        return None
+    return kind

@@ -215,7 +215,7 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
         if intent.kind == "add_facts":
             _say(ctx, cid, "需要起草哪一部分？例如“写存在问题部分”“逐节起草全文”。")
         elif intent.kind == "draft" and intent.role is not None:
-            _draft_request(ctx, cid, intent, carried if carried else facts)
+            _draft_request(ctx, cid, intent, carried if carried else facts, lean=bool(carried))
         elif intent.kind == "check":
             _check(ctx, cid, intent, facts)
         elif intent.kind == "select_facts":
@@ -238,13 +238,22 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
         _say(ctx, cid, str(exc), kind="error")
 
 
-def _draft_request(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
-    """One section from the facts that fit its role; the choice is said before the draft."""
+def _draft_request(
+    ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact], lean: bool = False
+) -> None:
+    """One section from the facts that fit its role; the choice is said before the draft.
+    ``lean``: the facts came with the request, so they are the section's unless their words
+    clearly say otherwise ("帮我写存在问题部分：档案室漏水3处" is a problem)."""
     assert intent.role is not None
     if not facts:
         raise NoFactsError()
     sel = select_facts(
-        intent.role, facts, only=intent.fact_only, add=intent.fact_add, drop=intent.fact_drop
+        intent.role,
+        facts,
+        only=intent.fact_only,
+        add=intent.fact_add,
+        drop=intent.fact_drop,
+        lean=[f.id for f in facts] if lean else (),
     )
     note = selection_note(sel)
     if not sel.used:
@@ -256,7 +265,7 @@ def _draft_request(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) ->
             kind="notice",
         )
         return
-    if len(sel.used) < len(facts) or sel.unclear or sel.forced:
+    if len(sel.used) < len(facts) or sel.unclear or sel.forced or sel.leaned:
         _say(ctx, cid, note + "要调整可以说“把F5也写进去”“只用F1到F3”。")
     _draft(ctx, cid, intent.role, sel.used, intent.shape, section_key=str(intent.role))
 
@@ -301,10 +310,11 @@ def _redraft_with(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> 
     missing = [i for i in (intent.fact_only or []) + intent.fact_add if i not in known]
     if missing:
         _say(ctx, cid, f"素材里没有{fact_ranges(missing)}（现有 {len(facts)} 条）。", kind="notice")
-    only = intent.fact_only
-    if only is None:
-        only = [f.id for f in base.draft.facts if f.id in known] + intent.fact_add
-    sel = select_facts(base.draft.role, facts, only=only, drop=intent.fact_drop)
+    # "把F4也写进去": the last draft's facts stay, only F4 is forced (the note names it alone)
+    keep = None if intent.fact_only is not None else [f.id for f in base.draft.facts if f.id in known]
+    sel = select_facts(
+        base.draft.role, facts, only=intent.fact_only, add=intent.fact_add, drop=intent.fact_drop, keep=keep
+    )
     if not sel.used:
         _say(ctx, cid, "这样就没有可用的素材了，草稿保持不变。", kind="notice")
         return
