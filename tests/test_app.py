@@ -396,6 +396,14 @@ def test_facts_typed_with_a_section_request_are_that_sections(app: AppTest) -> N
     assert "您随要求给出的 F3 看起来属于“工作情况”，没有写入本部分" in texts
 
 
+def test_an_opening_is_a_paragraph_not_a_list(app: AppTest) -> None:
+    app.text_area[0].input(REPORT_FACTS).run()
+    _ask(app, "写个开头")
+    (draft,) = _drafts(app)
+    assert "现将有关情况" in draft and "如下" in draft
+    assert "一是" not in draft and "〔F1〕" in draft
+
+
 def test_a_pasted_text_is_checked_against_the_facts_not_added_to_them(app: AppTest) -> None:
     app.text_area[0].input("全年召开中心组学习会14次\n处置网络舆情9起").run()
     _ask(app, "帮我核对这段稿子和素材是否一致：全年召开中心组学习会15次，处置网络舆情9起。")

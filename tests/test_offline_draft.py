@@ -404,3 +404,45 @@ def test_a_fact_keeps_its_own_characters(fact: str) -> None:
     draft = draft_offline(Role.ACHIEVEMENTS, facts_of(fact), [exemplar(ACHIEVEMENTS_000, Role.ACHIEVEMENTS)])
     url = re.search(r"[A-Za-z][\w:/.@-]+[\w/]", fact)
     assert url is not None and url.group() in draft
+
+
+OPENING_SAMPLE = (
+    "2023年，局党组坚持以习近平新时代中国特色社会主义思想为指导，认真落实意识形态工作责任制，"
+    "全局意识形态领域总体平稳向好。现将有关情况汇报如下："
+)
+
+
+@pytest.mark.parametrize(
+    ("facts", "expected"),
+    [
+        # a time at the front of the first fact opens the paragraph; the sample's formula closes it
+        (
+            ("2025年召开理论学习中心组学习会议12次", "开展专题宣讲20余场次"),
+            "2025年召开理论学习中心组学习会议12次〔F1〕，开展专题宣讲20余场次〔F2〕。现将有关情况汇报如下：",
+        ),
+        (("处置网络舆情9起。其中重大舆情1起",), "今年以来，处置网络舆情9起，其中重大舆情1起〔F1〕。现将有关情况汇报如下："),
+    ],
+)
+def test_an_opening_is_one_paragraph_of_prose(facts: tuple[str, ...], expected: str) -> None:
+    text = draft_offline(Role.PREAMBLE, facts_of(*facts), [exemplar(OPENING_SAMPLE, Role.PREAMBLE)])
+    assert text == expected
+    assert "一是" not in text and "\n" not in text
+    assert "平稳向好" not in text  # the sample's own judgement is not the user's
+
+
+def test_an_opening_without_a_formula_in_its_sample_gets_the_usual_one() -> None:
+    text = draft_offline(Role.PREAMBLE, facts_of("开展专题宣讲20余场次"), [])
+    assert text == "今年以来，开展专题宣讲20余场次〔F1〕。现将有关情况报告如下："
+
+
+def test_an_opening_states_the_most_general_results() -> None:
+    from assistant.draft.allocate import select_facts
+    from assistant.text.facts import parse_facts
+
+    facts = parse_facts(
+        "召开理论学习中心组学习会议12次\n理论学习形式单一\n开展理论学习专题宣讲20场\n"
+        "新建村级宣传栏3个\n下一步将开展网络安全培训2次"
+    )
+    sel = select_facts(Role.PREAMBLE, facts)
+    assert [f.id for f in sel.used] == ["F1", "F3"]  # results that share 理论学习 with the rest
+    assert sel.elsewhere == {Role.ACHIEVEMENTS: ["F4"], Role.PROBLEMS: ["F2"], Role.PLANS: ["F5"]}

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from assistant.draft.opening import opening_facts
 from assistant.models import Fact, Role
 from assistant.text.factkind import fact_kind, kind_is_clear, marked_against
 
@@ -87,6 +88,15 @@ def select_facts(
         asked = [i for i in (add if keep is not None else base) if i in known]
         sel.used = [f for f in facts if f.id in base or f.id in asked]
         sel.forced = [i for i in asked if i not in base or keep is None]
+    elif role is Role.PREAMBLE and not lean:
+        # an opening sums up: the most general results; the rest are said to belong elsewhere
+        chosen = {f.id for f in opening_facts(facts)}
+        for f in facts:
+            if f.id in chosen or f.id in add:
+                sel.used.append(f)
+            else:
+                sel.elsewhere.setdefault(fact_kind(f), []).append(f.id)
+        sel.forced = [i for i in add if i in known and i not in chosen]
     else:
         fits = role not in SORTED_ROLES
         shares = allocate_facts([role], facts) if not fits else {}

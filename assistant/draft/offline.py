@@ -32,6 +32,7 @@ from assistant.draft.grouping import (
     terms,
 )
 from assistant.draft.leads import PhraseTable, build_lead, load_table, mine
+from assistant.draft.opening import draft_opening
 from assistant.errors import NothingToAddError, RevisionNotUnderstoodError
 from assistant.models import Exemplar, Fact, Role, WantedShape
 from assistant.text.citations import CITATION_RE, cited_ids
@@ -230,6 +231,8 @@ def draft_offline(
     for them); ``"sample"`` is the earlier drafter, kept as the eval's baseline: a sample's lead
     phrase when one matches the topic, else a 【待补充】 slot.
     """
+    if role is Role.PREAMBLE and leads == "build":  # an opening is prose, not points
+        return draft_opening(facts, exemplars)
     frame, parsed = build_frame(role, exemplars, shape)
     inline = frame.layout == "inline" and frame.sep == "；"
     texts = [fact_sentence(f.text, inline) for f in facts]
