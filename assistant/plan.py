@@ -15,8 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from assistant.draft.allocate import allocate_facts
 from assistant.draft.frame import HEADING_RE, cn_numeral
-from assistant.draft.grouping import clean_for_copy
-from assistant.draft.offline import DEFAULT_TITLES, ROLE_CUES
+from assistant.draft.offline import DEFAULT_TITLES, is_role_title
 from assistant.models import Fact, Role, WantedShape
 
 # Order of sections in an assembled report when no outline was chosen.
@@ -150,8 +149,7 @@ def draft_heading(role: Role, sample_heading: str, marker: str) -> str:
     m = HEADING_RE.match(sample_heading)
     title = sample_heading[m.end() :] if m else sample_heading
     title = title.split("。")[0].strip().rstrip("：:")
-    cues = ROLE_CUES.get(role, ())
-    if not (title and len(title) <= 16 and clean_for_copy(title) and any(c in title for c in cues)):
+    if not is_role_title(role, title):
         title = DEFAULT_TITLES.get(role, title)
     return f"{marker}{title}" if marker else title
 

@@ -46,6 +46,12 @@ def _sample_plan() -> Plan:
         (Role.PROBLEMS, "二、存在的主要问题", "二、", "二、存在的主要问题"),
         # a topical heading names the sample's content: the role's usual title instead
         (Role.ACHIEVEMENTS, "一、加强理论学习，政治站位不断提高", "一、", "一、工作开展情况"),
+        # a role word inside a two-clause lead phrase does not make it a role heading
+        (Role.ACHIEVEMENTS, "二、德育工作扎实，育人成效更加明显", "二、", "二、工作开展情况"),
+        (Role.ACHIEVEMENTS, "一、主要工作成效", "一、", "一、主要工作成效"),
+        # a role word inside a two-clause lead phrase does not make it a role heading
+        (Role.ACHIEVEMENTS, "二、德育工作扎实，育人成效更加明显", "二、", "二、工作开展情况"),
+        (Role.ACHIEVEMENTS, "一、主要工作成效", "一、", "一、主要工作成效"),
         # a heading naming the sample's unit is not copied
         (Role.PLANS, "三、市局党组下一步工作打算", "三、", "三、下一步工作打算"),
         (Role.PROBLEMS, "存在问题及原因", "二、", "二、存在问题及原因"),

@@ -91,12 +91,22 @@ def fact_sentence(text: str, inline: bool) -> str:
 
 
 # ---- the frame of the draft ----------------------------------------------------------------------
-def _title_for(role: Role, frame: Frame) -> str:
-    title = frame.title
+def is_role_title(role: Role, title: str) -> bool:
+    """A sample heading that names the role and nothing of the sample's own work, so a draft
+    may reuse it ("存在的主要问题"). "德育工作扎实，育人成效更加明显" holds 成效 but is a
+    two-clause lead phrase about the sample's work: only a single phrase is a role title."""
     cues = ROLE_CUES.get(role, ())
-    if title and clean_for_copy(title) and len(title) <= 16 and any(c in title for c in cues):
-        return title
-    return DEFAULT_TITLES.get(role, "")
+    return (
+        bool(title)
+        and not any(p in title for p in "，,；;")
+        and len(title) <= 16
+        and clean_for_copy(title)
+        and any(c in title for c in cues)
+    )
+
+
+def _title_for(role: Role, frame: Frame) -> str:
+    return frame.title if is_role_title(role, frame.title) else DEFAULT_TITLES.get(role, "")
 
 
 def _formula(sentences: list[str]) -> list[str]:
