@@ -45,12 +45,12 @@ def main() -> None:
     from assistant.ui import state
     from assistant.ui.chat import render_main
     from assistant.ui.desk import render_desk
-    from assistant.ui.render import PAGE_CSS
+    from assistant.ui.render import page_css
     from assistant.ui.sidebar import current_conversation, render_sidebar
 
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
     try:
         ctx = state.get_ctx()
+        st.markdown(page_css(ctx.settings.max_file_mb), unsafe_allow_html=True)
         ensure_corpus(ctx)
         cid = current_conversation(ctx)
         if prompt:  # a chat request is answered in the chat, whichever tab was open

@@ -568,6 +568,27 @@ class SessionStore:
             )
             return [self._conversation(r) for r in rows]
 
+    def empty_conversation_ids(self) -> set[int]:
+        """This user's conversations with nothing in them: the default title, no facts, no
+        message, no draft and no stored value (outline, report title). The UI reuses such a
+        conversation for "新对话" and does not list it, so empty ones never pile up."""
+        c = conversations.c
+        has = [
+            sa.exists().where(t.c.conversation_id == c.id)
+            for t in (messages, drafts, conversation_meta)
+        ]
+        with self._read() as db:
+            rows = db.execute(
+                sa.select(c.id).where(
+                    c.owner == self.owner,
+                    c.title == DEFAULT_TITLE,
+                    c.facts == "",
+                    c.report_title.is_(None),
+                    *(sa.not_(e) for e in has),
+                )
+            )
+            return {int(r.id) for r in rows}
+
     def get_conversation(self, cid: int) -> Conversation:
         with self._read() as db:
             return self._conversation(self._require(db, cid))

@@ -208,3 +208,63 @@ def test_editors_desk_in_the_browser(chromium: str, server: str) -> None:
         expect(diff).to_contain_text(re.compile("5.*3名"))
         page.screenshot(path=str(OUTPUT / "desk-versions.png"))
     assert (OUTPUT / "desk-edited.png").stat().st_size > 10_000
+
+
+def test_uploaders_speak_chinese_and_the_page_follows_the_reply(
+    chromium: str, server: str
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    def after(locator: Any) -> str:
+        return str(locator.evaluate("e => getComputedStyle(e, '::after').content"))
+
+    def size(locator: Any) -> str:
+        return str(locator.evaluate("e => getComputedStyle(e).fontSize"))
+
+    with sync_playwright() as pw, app_page(pw, chromium, server) as page:
+        page.set_viewport_size({"width": 1400, "height": 800})
+        page.get_by_role("tab", name="范文库").click()
+        box = page.get_by_test_id("stFileUploaderDropzone").first
+        box.wait_for(timeout=30_000)
+        button = box.locator("button p").first
+        assert after(button) == '"选择文件"' and size(button) == "0px"  # "Upload" hidden
+        limit = page.get_by_test_id("stFileUploaderDropzoneInstructions").locator("span").first
+        assert "每个文件不超过 20 MB" in after(limit) and size(limit) == "0px"
+        OUTPUT.mkdir(exist_ok=True)
+        box.screenshot(path=str(OUTPUT / "uploader-zh.png"))
+
+        # After a reply the newest message is in view, however long the page has grown.
+        facts = page.get_by_label("本单位的情况、数据和做法（每行一条，可直接粘贴一段文字）")
+        facts.fill(FACTS)
+        facts.press("Control+Enter")
+        chat = page.get_by_test_id("stChatInputTextArea")
+        for request in ("帮我写存在问题部分", "压缩到100字"):
+            chat.fill(request)
+            chat.press("Enter")
+            expect(page.get_by_text("第2版" if "压缩" in request else "第1版").first).to_be_visible(
+                timeout=30_000
+            )
+        newest = page.get_by_test_id("stChatMessage").last
+
+        def newest_starts_in_view() -> bool:
+            # the reply is read from its start: its top on screen, not only its tail
+            box = page.get_by_test_id("stChatMessage").last.bounding_box()
+            return box is not None and -2 <= box["y"] < 400
+
+        expect(newest).to_contain_text("第2版")
+        wait_until(newest_starts_in_view, 5)
+        # the user scrolls up to read the first draft …
+        page.locator(".stMain").evaluate("e => e.scrollTo(0, 0)")
+        expect(newest).not_to_be_in_viewport()
+        chat.fill("帮我写存在问题部分")  # … and the next reply brings the page to it again
+        chat.press("Enter")
+        expect(page.get_by_text("第3版").first).to_be_visible(timeout=30_000)
+        wait_until(newest_starts_in_view, 5)
+        page.screenshot(path=str(OUTPUT / "browser-newest-reply.png"))
+
+
+def wait_until(check: Any, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"{check.__name__} still false after {seconds} s"
+        time.sleep(0.1)

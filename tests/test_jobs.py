@@ -45,6 +45,31 @@ def test_a_job_is_found_by_its_owner_only_and_stops_when_cancelled() -> None:
     assert runner.running("oidc:alice", 7) is None  # finished jobs leave the registry
 
 
+def test_cancel_frees_the_conversation_at_once_even_while_the_work_is_stuck() -> None:
+    """A model that stalls keeps its call blocked; 取消 must not wait for it."""
+    runner = JobRunner(workers=2)
+    release = threading.Event()
+    saved: list[str] = []
+
+    def stuck(job: Job) -> str:
+        release.wait(10)  # a call that has not returned
+        job.check()
+        saved.append("draft")
+        return "draft"
+
+    job = runner.submit("u", 1, "起草", stuck)
+    assert runner.cancel("u", 1)
+    assert runner.running("u", 1) is None  # free now, not when the call returns
+    assert not runner.cancel("u", 1)  # nothing left to cancel: said once
+    nxt = runner.submit("u", 1, "再起草", lambda job: "ok")
+    assert nxt.future is not None and nxt.future.result(timeout=5) == "ok"
+    release.set()
+    assert job.future is not None
+    with pytest.raises(Cancelled):
+        job.future.result(timeout=5)
+    assert saved == []  # the stuck call's answer, when it came, was thrown away
+
+
 def test_jobs_beyond_the_workers_wait_their_turn() -> None:
     runner = JobRunner(workers=1)
     release = threading.Event()
@@ -119,3 +144,51 @@ def test_cancel_leaves_no_draft_and_says_so(tmp_path: Path) -> None:
             timeout=60_000
         )
         expect(page.locator(".draft-text")).to_have_count(0)
+
+
+@pytest.mark.slow
+def test_cancel_while_the_model_says_nothing_stops_at_once_and_loses_nothing(
+    tmp_path: Path,
+) -> None:
+    """The model accepts the request and then stalls before its first word (the usual way a
+    busy endpoint fails): 取消 stops the wait at once, in Chinese, and the request, the facts
+    and the conversation stay; the next request is answered."""
+    from playwright.sync_api import expect, sync_playwright
+
+    stall = 120.0  # far beyond the wait below; the app's own timeout is 90 s
+    with (
+        FakeOpenAI([Reply(DRAFT, delay=stall), Reply(DRAFT)]) as fake,
+        running_app(tmp_path, {**_env(tmp_path, fake), "ASSISTANT_TIMEOUT": "90"}) as url,
+        sync_playwright() as pw,
+    ):
+        browser = pw.chromium.launch(executable_path=require_tool(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(url)
+            _ready(page)
+            request = "根据以下情况帮我写存在问题部分：\n" + FACTS
+            _send(page, request)
+            expect(page.get_by_text("正在等待模型回复", exact=False).first).to_be_visible(
+                timeout=60_000
+            )
+            assert len(fake.requests) == 1  # the model has the request and says nothing
+            page.get_by_role("button", name="取消").first.click()
+            expect(page.get_by_text("已取消：这次要求没有生成草稿", exact=False)).to_be_visible(
+                timeout=10_000  # not when the model's 90 s are up
+            )
+            expect(page.get_by_text("正在等待模型回复", exact=False)).to_have_count(0)
+            # nothing lost: the request as typed, line by line, and its facts in the 素材 box
+            bubble = page.get_by_test_id("stChatMessage").filter(has_text="根据以下情况").first
+            assert "：\n理论学习形式单一" in bubble.inner_text()
+            expect(page.get_by_text("素材（3 条）")).to_be_visible()
+            # the conversation is free: the next request is answered, from the same facts
+            _send(page, "帮我写存在问题部分")
+            draft = page.locator(".draft-text").first
+            expect(draft).to_contain_text("基层专职宣传干部仅有3名", timeout=60_000)
+            page.reload()
+            expect(page.get_by_text("已取消：这次要求没有生成草稿", exact=False)).to_be_visible(
+                timeout=60_000
+            )
+            expect(page.locator(".draft-text")).to_have_count(1)
+        finally:
+            browser.close()

@@ -30,13 +30,19 @@ from assistant.ui import state
 from assistant.ui.audit_view import logged_export
 from assistant.ui.draft_view import DOCX_MIME, render_draft
 from assistant.ui.jobs import Cancelled, Job
+from assistant.ui.page import scroll_to_newest
 from assistant.ui.render import (
+    DEFAULT_REPORT_TITLE,
+    TITLE_CHARS,
+    default_report_title,
     escape_md,
     export_warning,
     file_name,
     role_label,
     split_heading,
     strip_markers,
+    undrafted_parts,
+    user_text_md,
 )
 from assistant.ui.state import Ctx
 
@@ -75,6 +81,7 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
     if prompt:
         hint.empty()
         handle_request(ctx, cid, prompt, _current_facts(ctx, cid))
+        scroll_to_newest()
     else:
         _pending_job(ctx, cid)
         title.markdown(f"#### {escape_md(ctx.store.get_conversation(cid).title)}")
@@ -167,7 +174,7 @@ def _render_message(ctx: Ctx, msg: Message) -> None:
         elif msg.kind == "notice":
             st.warning(msg.content)
         elif msg.role == "user":
-            st.markdown(escape_md(msg.content))
+            st.markdown(user_text_md(msg.content))
         else:
             st.markdown(msg.content)
 
@@ -177,7 +184,7 @@ def _render_message(ctx: Ctx, msg: Message) -> None:
 
 def _auto_title(ctx: Ctx, cid: int, text: str) -> str:
     """The request's first words as a title, numbered when another conversation has it."""
-    base = text.strip().split("\n")[0][:20] or DEFAULT_TITLE
+    base = text.strip().split("\n")[0][:TITLE_CHARS].strip() or DEFAULT_TITLE
     taken = {c.title for c in ctx.store.list_conversations() if c.id != cid}
     title, n = base, 1
     while title in taken:
@@ -198,7 +205,7 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
     if store.get_conversation(cid).title == DEFAULT_TITLE:
         store.rename_conversation(cid, _auto_title(ctx, cid, text))
     with st.chat_message("user"):
-        st.markdown(escape_md(text))
+        st.markdown(user_text_md(text))
     intent = parse_request(text)
     try:
         carried: list[Fact] | None = None
@@ -230,7 +237,7 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _draft_all(ctx, cid, facts)
         else:
             _say(ctx, cid, intent.suggestion or "", kind="text")
-    except Cancelled:  # the job has said so in the conversation
+    except Cancelled:  # _cancel has said so in the conversation
         st.rerun()
     except NothingToAddError as exc:  # not a failure: the draft already says all it can
         _say(ctx, cid, str(exc), kind="notice")
@@ -327,9 +334,11 @@ def _say(ctx: Ctx, cid: int, text: str, kind: str = "text") -> None:
 
 
 def _cancel(ctx: Ctx, cid: int) -> None:
-    # The click reruns the script (which stops waiting); the job stops at its next step and
-    # says so in the conversation itself.
-    state.jobs().cancel(ctx.user.id, cid)
+    # Said at once, not when the job next gets a word from the model (a stalled model may
+    # not send one for minutes): the conversation is free again, the job stops at its next
+    # step and saves nothing. The click reruns the script, which stops waiting.
+    if state.jobs().cancel(ctx.user.id, cid):
+        ctx.store.add_message(cid, "assistant", CANCELLED_NOTICE, kind="notice")
 
 
 def _stream_and_save(
@@ -347,14 +356,10 @@ def _stream_and_save(
     store = ctx.store
 
     def work(job: Job) -> DraftVersion:
-        try:
-            for chunk in stream:
-                job.check()
-                job.text += chunk
+        for chunk in stream:  # a cancelled job stops here; _cancel has said so
             job.check()
-        except Cancelled:
-            store.add_message(cid, "assistant", CANCELLED_NOTICE, kind="notice")
-            raise
+            job.text += chunk
+        job.check()
         if stream.result is None:
             raise AssistantError("没有完成，请重试。")
         version = store.save_draft(cid, section_key, stream.result, instruction=instruction)
@@ -371,7 +376,7 @@ def _stream_and_save(
                       on_click=_cancel, args=(ctx, cid))  # fmt: skip
         slot = st.empty()
         shown = ""
-        while not job.done:
+        while not job.done and not job.cancelled:  # cancelled (in another tab): stop waiting
             wait = "正在等待模型回复……" if live and not job.text else ""
             note.caption(f"{caption}{wait}（{job.status}）")
             if live and job.text != shown:
@@ -381,6 +386,8 @@ def _stream_and_save(
         note.empty()
         cancel.empty()
         assert job.future is not None
+        if job.cancelled:
+            raise Cancelled()
         version: DraftVersion = job.future.result()  # the job's error, or Cancelled
         with slot.container():
             render_draft(ctx, version)
@@ -625,18 +632,25 @@ def _export_box(ctx: Ctx, cid: int) -> None:
         return
     with st.expander(f"导出全文（已起草 {len(keys)} 个部分）"):
         tkey = f"report_title_{cid}"
-        if tkey not in st.session_state:
-            st.session_state[tkey] = ctx.store.report_title(cid) or ""
+        if tkey not in st.session_state:  # no title set: the conversation's, shown to edit
+            first = next((m.content for m in ctx.store.messages(cid) if m.role == "user"), "")
+            st.session_state[tkey] = ctx.store.report_title(cid) or default_report_title(
+                ctx.store.get_conversation(cid).title, first
+            )
         st.text_input("报告标题", key=tkey, on_change=_save_title, args=(ctx, cid),
                       placeholder="例如：2025年意识形态工作情况报告")  # fmt: skip
         keep = st.checkbox("保留素材引用标注〔F1〕", key=f"keep_cite_{cid}")
         st.caption("每个部分取“已采用”的版本，没有采用的取最新版本。")
         current = (ctx.store.current_version(cid, k) for k in keys)
-        warning = export_warning(v.draft.review for v in current if v is not None)
+        plan = load_plan(ctx, cid)
+        parts = [(it.key, it.role, it.display_heading) for it in plan.items] if plan else []
+        warning = export_warning(
+            (v.draft.review for v in current if v is not None), undrafted_parts(parts, keys)
+        )
         if warning:
             st.warning(warning)
-        title = st.session_state.get(tkey) or ""
-        name = title or "工作报告"
+        # never a file without a title: a cleared field exports as 工作报告
+        title = name = (st.session_state.get(tkey) or "").strip() or DEFAULT_REPORT_TITLE
         c1, c2 = st.columns(2)
         c1.download_button(
             "下载全文 Word（.docx）",

@@ -88,8 +88,13 @@ class JobRunner:
             return self._jobs.get((owner, conversation))
 
     def cancel(self, owner: str, conversation: int) -> bool:
-        job = self.running(owner, conversation)
-        if job is None:
-            return False
+        """Cancel the conversation's job and let go of it at once: a job blocked on a stalled
+        model stops (saving nothing) when its call returns, but the conversation is free for
+        the next request now. False when there was nothing (left) to cancel."""
+        with self._lock:
+            job = self._jobs.get((owner, conversation))
+            if job is None or job.done:
+                return False
+            del self._jobs[(owner, conversation)]
         job.cancel()
         return True

@@ -14,6 +14,7 @@ from typing import Any
 
 from assistant.models import ROLE_LABELS, Draft, Exemplar, Fact, Flag, Review, Role
 from assistant.review.table import KIND_LABELS
+from assistant.sessions import DEFAULT_TITLE
 from assistant.text.citations import CITATION_RE
 from assistant.text.headings import HEADING_RE, strip_heading_marker
 
@@ -82,9 +83,10 @@ def verdict_long(review: Review) -> str:
     return f"{label}（{len(review.flags)} 处）" if review.verdict == "flagged" else label
 
 
-def export_warning(reviews: Iterable[Review]) -> str | None:
+def export_warning(reviews: Iterable[Review], missing: Sequence[str] = ()) -> str | None:
     """What an export still holds, said before the download: 【待补充】/placeholder slots,
-    flags not yet resolved, and parts that could not be checked at all."""
+    flags not yet resolved, parts that could not be checked at all, and ``missing``: parts
+    of the outline not drafted yet (the 开头 is written last, so it is easily forgotten)."""
     gaps = unresolved = unchecked = 0
     for r in reviews:
         if r.verdict == "unverified":
@@ -101,9 +103,27 @@ def export_warning(reviews: Iterable[Review]) -> str | None:
         parts.append(f"{unresolved} 处待核实")
     if unchecked:
         parts.append(f"{unchecked} 个部分未能审核")
-    if not parts:
+    said = [f"还有 {'、'.join(parts)}"] if parts else []
+    if missing:
+        hint = "（可以说“写个开头”）" if role_label(Role.PREAMBLE) in missing else ""
+        said.append(f"提纲中的“{'”“'.join(missing)}”还没有写{hint}")
+    if not said:
         return None
-    return f"还有 {'、'.join(parts)}，导出前请补齐、核实（高亮处可查看原因）。"
+    return f"{'，'.join(said)}，导出前请补齐、核实（高亮处可查看原因）。"
+
+
+def undrafted_parts(plan_items: Iterable[tuple[str, Role, str]], keys: Sequence[str]) -> list[str]:
+    """The outline's parts (key, role, heading) that have no drafted section among ``keys``,
+    named as the user knows them: 开头, 结尾, or the heading without its marker."""
+    out = []
+    for key, role, heading in plan_items:
+        if key in keys:
+            continue
+        if role in (Role.PREAMBLE, Role.CLOSING):
+            out.append(role_label(role))
+        else:
+            out.append(strip_markers(heading) or role_label(role))
+    return out
 
 
 _SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?[〕\]]?|\n")
@@ -312,6 +332,45 @@ def escape_md(text: str) -> str:
     return re.sub(r"([\\`*_\[\]#<>|$~])", r"\\\1", text)
 
 
+# line starts markdown would act on: "1. " lists, "- "/"+ " bullets, "---"/"===" rules and headings
+_LIST_START = re.compile(r"^(\d{1,9}[.)](?=\s|$)|[-+=])")
+
+
+def user_text_md(text: str) -> str:
+    """A user's message as markdown that shows it as typed: every line break kept (a pasted
+    list of facts stays one fact a line) and no line turned into a list or a heading."""
+    lines = []
+    for line in text.strip().split("\n"):
+        # ASCII indentation would make a code block
+        line = escape_md(line.strip(" \t"))
+        line = _LIST_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], line)
+        lines.append(line)
+    return "  \n".join(lines)
+
+
+TITLE_CHARS = 60  # stored: the request's first line, long enough to tell requests apart
+SHOWN_TITLE_CHARS = 26  # shown on a sidebar button; the whole title on hover
+
+
+def short_title(title: str, limit: int = SHOWN_TITLE_CHARS) -> str:
+    """A title cut for a narrow button, with … when something was cut."""
+    title = title.strip()
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+DEFAULT_REPORT_TITLE = "工作报告"
+
+
+def default_report_title(conversation_title: str, first_request: str) -> str:
+    """The report's title when none was set: the conversation's name when the user gave it
+    one, not the request it was named after automatically ("帮我写存在问题部分")."""
+    title = re.sub(r"（\d+）$", "", conversation_title.strip())
+    line = first_request.strip().split("\n")[0].strip()
+    if not title or title == DEFAULT_TITLE or (line and line.startswith(title)):
+        return DEFAULT_REPORT_TITLE
+    return conversation_title.strip()
+
+
 def facts_markdown(facts: Sequence[Fact], used: set[str] | None = None) -> str:
     lines = []
     for f in facts:
@@ -380,6 +439,37 @@ def _fmt_obj(v: Any) -> str:
     if isinstance(v, list | tuple):
         return "、".join(_fmt_obj(x) for x in v)
     return str(v)
+
+
+UPLOAD_BUTTON = "选择文件"
+DROP_HERE = "把文件拖到这里"
+
+
+def upload_limit_text(max_file_mb: float) -> str:
+    return f"每个文件不超过 {max_file_mb:g} MB"
+
+
+def uploader_css(max_file_mb: float) -> str:
+    """Chinese for st.file_uploader, which has no locale: its English words are hidden and
+    ours put in their place with ::after, on its test ids (the one place that knows them).
+    The limit is ours (Settings.max_file_mb), the one the parser enforces."""
+    box = '[data-testid="stFileUploaderDropzone"]'
+    hide = "font-size: 0 !important;"
+    show = "font-size: .875rem; line-height: 1.6;"
+    return f"""
+{box} button [data-testid="stMarkdownContainer"] p {{ {hide} }}
+{box} button [data-testid="stMarkdownContainer"] p::after {{ content: "{UPLOAD_BUTTON}"; {show} }}
+[data-testid="stFileUploaderDropzoneInstructions"] span {{ {hide} }}
+[data-testid="stFileUploaderDropzoneInstructions"] span::after {{
+  content: "{DROP_HERE}，{upload_limit_text(max_file_mb)}"; {show} }}
+{box} > div:not([data-testid]) > span {{ {hide} }}
+{box} > div:not([data-testid]) > span::after {{ content: "{DROP_HERE}"; {show} }}
+"""
+
+
+def page_css(max_file_mb: float) -> str:
+    """The page's own styles, uploader wording included (one <style> block)."""
+    return PAGE_CSS.replace("</style>", uploader_css(max_file_mb) + "</style>")
 
 
 PAGE_CSS = """

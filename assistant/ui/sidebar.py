@@ -12,7 +12,7 @@ from assistant.models import Role
 from assistant.sessions import DEFAULT_TITLE
 from assistant.ui import state
 from assistant.ui.auth import LOCAL_MODE_LABEL, can_edit_library
-from assistant.ui.render import escape_md, outline_markdown, section_heading
+from assistant.ui.render import escape_md, outline_markdown, section_heading, short_title
 from assistant.ui.signin import render_sign_out
 from assistant.ui.state import ENGINE_CHOICES, SECRET_KEY, Ctx
 from assistant.ui.uploads import FileProgress, ingest_uploads
@@ -20,14 +20,21 @@ from assistant.ui.uploads import FileProgress, ingest_uploads
 
 def current_conversation(ctx: Ctx) -> int:
     """The open conversation: the one chosen in this session, else this user's most recent
-    one, else a new one (the store lists only the current user's conversations)."""
+    one, else an empty one (the store lists only the current user's conversations)."""
     cid = st.session_state.get("cid")
     convs = ctx.store.list_conversations()
     if cid is not None and any(c.id == cid for c in convs):
         return int(cid)
-    cid = convs[0].id if convs else ctx.store.create_conversation(DEFAULT_TITLE).id
+    cid = convs[0].id if convs else _empty_conversation(ctx)
     st.session_state["cid"] = cid
     return int(cid)
+
+
+def _empty_conversation(ctx: Ctx) -> int:
+    """This user's empty conversation if there is one (reused: "新对话" and first visits do
+    not pile up empty entries), else a new one."""
+    empty = ctx.store.empty_conversation_ids()
+    return max(empty) if empty else ctx.store.create_conversation(DEFAULT_TITLE).id
 
 
 def render_sidebar(ctx: Ctx, cid: int) -> None:
@@ -68,7 +75,7 @@ def _open(cid: int) -> None:
 
 
 def _new_conversation(ctx: Ctx) -> None:
-    st.session_state["cid"] = ctx.store.create_conversation(DEFAULT_TITLE).id
+    st.session_state["cid"] = _empty_conversation(ctx)
 
 
 def _conversations(ctx: Ctx, cid: int) -> None:
@@ -79,10 +86,14 @@ def _conversations(ctx: Ctx, cid: int) -> None:
         args=(ctx,),
         use_container_width=True,
     )
+    empty = ctx.store.empty_conversation_ids() - {cid}  # listed only while open
     for conv in ctx.store.list_conversations():
+        if conv.id in empty:
+            continue
         st.button(
-            conv.title,
+            short_title(conv.title),
             key=f"conv_{conv.id}",
+            help=escape_md(conv.title),
             on_click=_open,
             args=(conv.id,),
             type="primary" if conv.id == cid else "secondary",
