@@ -44,7 +44,6 @@ def main() -> None:
     from assistant.errors import AssistantError
     from assistant.ui import state
     from assistant.ui.chat import render_main
-    from assistant.ui.desk import render_desk
     from assistant.ui.render import page_css
     from assistant.ui.sidebar import current_conversation, render_sidebar
 
@@ -62,6 +61,8 @@ def main() -> None:
             with tab_chat:
                 render_main(ctx, cid, prompt)
         if tab_desk.open:
+            from assistant.ui.desk import render_desk
+
             with tab_desk:
                 render_desk(ctx, cid)
         render_sidebar(ctx, cid)

@@ -102,6 +102,13 @@ def test_uploader_words_are_chinese_and_state_our_limit() -> None:
     assert css.count("<style>") == 1 and css.rstrip().endswith("</style>")
 
 
+def test_the_chat_finds_stored_plans_without_loading_the_planner() -> None:
+    from assistant.plan import META_KEY
+    from assistant.ui.chat import PLAN_META_KEY
+
+    assert PLAN_META_KEY == META_KEY
+
+
 # ---- the app ----------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -171,7 +172,10 @@ def test_cancel_while_the_model_says_nothing_stops_at_once_and_loses_nothing(
             expect(page.get_by_text("正在等待模型回复", exact=False).first).to_be_visible(
                 timeout=60_000
             )
-            assert len(fake.requests) == 1  # the model has the request and says nothing
+            deadline = time.monotonic() + 60  # the model has the request and says nothing
+            while not fake.requests:
+                assert time.monotonic() < deadline, "the request never reached the model"
+                time.sleep(0.1)
             page.get_by_role("button", name="取消").first.click()
             expect(page.get_by_text("已取消：这次要求没有生成草稿", exact=False)).to_be_visible(
                 timeout=10_000  # not when the model's 90 s are up

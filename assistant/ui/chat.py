@@ -14,16 +14,6 @@ from assistant.draft.allocate import fact_ranges, select_facts, selection_note
 from assistant.errors import AssistantError, NoFactsError, NothingToAddError
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
-from assistant.plan import (
-    META_KEY,
-    Plan,
-    PlanItem,
-    allocate,
-    assembly_order,
-    default_plan,
-    draft_report,
-    plan_from_outline,
-)
 from assistant.service import DraftStream
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
@@ -49,6 +39,11 @@ from assistant.ui.state import Ctx
 if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
     from assistant.export import ExportSection
 
+    # planning loads the offline drafter (jieba's tagger, seconds): only once a plan is used,
+    # not for the first page
+    from assistant.plan import Plan, PlanItem
+
+PLAN_META_KEY = "plan"  # assistant.plan.META_KEY, known here without loading the planner
 CANCELLED_NOTICE = "已取消：这次要求没有生成草稿。可以重新发送要求。"
 FACTS_PLACEHOLDER = (
     "每行一条，例如：\n"
@@ -66,7 +61,9 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
     # The facts box is filled after the request: facts typed in the chat join it in this run.
     facts_slot = st.container()
     key = _facts_key(cid)
-    if key not in st.session_state:
+    # A run that added facts from the chat and was cut short (取消, another click) never drew
+    # the box: the browser's old, empty box would hide them. Show what the store holds.
+    if key not in st.session_state or st.session_state.pop(_added_key(cid), False):
         st.session_state[key] = ctx.store.get_facts(cid)
     messages = ctx.store.messages(cid)
     hint = st.empty()
@@ -87,6 +84,7 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
         title.markdown(f"#### {escape_md(ctx.store.get_conversation(cid).title)}")
     with facts_slot:
         _facts_box(ctx, cid)
+    st.session_state.pop(_added_key(cid), None)  # the box was drawn with them
     # Below the chat, so a section drafted in this run is already included.
     _export_box(ctx, cid)
 
@@ -96,6 +94,10 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
 
 def _facts_key(cid: int) -> str:
     return f"facts_{cid}"
+
+
+def _added_key(cid: int) -> str:
+    return f"_facts_added_{cid}"
 
 
 def _current_facts(ctx: Ctx, cid: int) -> list[Fact]:
@@ -142,6 +144,7 @@ def _take_facts(ctx: Ctx, cid: int, typed: str) -> list[Fact]:
     merged, added, repeated = merge_facts(st.session_state.get(key, ""), typed_facts)
     if added:
         st.session_state[key] = merged
+        st.session_state[_added_key(cid)] = True
         ctx.store.set_facts(cid, merged)
     facts = ctx.assistant.parse_facts(merged)
     wanted = [norm(t) for t in typed_facts]
@@ -490,11 +493,16 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
 
 def load_plan(ctx: Ctx, cid: int) -> Plan | None:
     """The conversation's plan (kept with it, deleted with it)."""
-    return Plan.from_json(ctx.store.get_meta(cid, META_KEY))
+    raw = ctx.store.get_meta(cid, PLAN_META_KEY)
+    if not raw:  # most conversations: planning code not loaded at all
+        return None
+    from assistant.plan import Plan
+
+    return Plan.from_json(raw)
 
 
 def _save_plan(ctx: Ctx, cid: int, plan: Plan) -> None:
-    ctx.store.set_meta(cid, META_KEY, plan.to_json())
+    ctx.store.set_meta(cid, PLAN_META_KEY, plan.to_json())
 
 
 def _outline(ctx: Ctx, cid: int, intent: Intent) -> None:
@@ -514,6 +522,8 @@ def _outline(ctx: Ctx, cid: int, intent: Intent) -> None:
             (ids[e.report] for e in (last.draft.exemplars if last else []) if e.report in ids),
             reports[0],
         )
+    from assistant.plan import plan_from_outline
+
     plan = plan_from_outline(ctx.assistant.report_outline(report.id), report.id, report.title)
     _save_plan(ctx, cid, plan)
     if not ctx.store.report_title(cid):
@@ -528,6 +538,8 @@ def _outline(ctx: Ctx, cid: int, intent: Intent) -> None:
 
 
 def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
+    from assistant.plan import allocate, default_plan, draft_report
+
     if not facts:
         raise NoFactsError()
     plan = load_plan(ctx, cid)
@@ -596,6 +608,7 @@ def report_keys(ctx: Ctx, cid: int) -> list[str]:
 def assembled_sections(ctx: Ctx, cid: int) -> list[ExportSection]:
     """Each drafted section once (accepted version, else the newest), in the outline's order."""
     from assistant.export import ExportSection
+    from assistant.plan import assembly_order
 
     keys = assembly_order(load_plan(ctx, cid), report_keys(ctx, cid))
     out: list[ExportSection] = []

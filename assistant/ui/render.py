@@ -13,12 +13,10 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from assistant.models import ROLE_LABELS, Draft, Exemplar, Fact, Flag, Review, Role
-from assistant.review.table import KIND_LABELS
 from assistant.sessions import DEFAULT_TITLE
 from assistant.text.citations import CITATION_RE
 from assistant.text.headings import HEADING_RE, strip_heading_marker
 
-FLAG_LABELS: dict[str, str] = dict(KIND_LABELS)
 FLAG_COLOURS: dict[str, str] = {
     "unsupported_number": "#ffc9c9",
     "changed_number": "#ffd8a8",
@@ -143,7 +141,10 @@ def role_label(role: str | Role) -> str:
 
 
 def flag_label(kind: str) -> str:
-    return FLAG_LABELS.get(kind, kind)
+    # the checker (jieba and its tables) is loaded when a flag is shown, not for the first page
+    from assistant.review.table import KIND_LABELS
+
+    return KIND_LABELS.get(kind, kind)
 
 
 def _mark_citations(escaped: str) -> str:
