@@ -25,7 +25,9 @@ MAIN_TABS = ["对话", "审稿台"]
 
 
 def main() -> None:
-    st.set_page_config(page_title="公文报告起草助手", page_icon="📝", layout="wide")
+    # A material icon, not the emoji 📝: checking an emoji loads Streamlit's emoji table,
+    # ~0.4 s of every cold start before the chat input could be sent.
+    st.set_page_config(page_title="公文报告起草助手", page_icon=":material/edit_note:", layout="wide")
     from assistant.ui import signin
 
     # With sign-in configured nothing else is shown (nor loaded) before the user signs in.
