@@ -20,12 +20,9 @@ from assistant.ui.render import (
     undrafted_parts,
     user_text_md,
 )
-from tests.conftest import ROOT
+from tests.test_app_users import ALICE, BOB, _browser
 
-APP = str(ROOT / "app.py")
 FACTS = "理论学习形式单一，以集中读文件为主\n基层专职宣传干部仅有3名，力量薄弱"
-ALICE = {"is_logged_in": True, "sub": "alice-1", "email": "alice@unit.cn", "name": "张三"}
-BOB = {"is_logged_in": True, "sub": "bob-2", "email": "bob@unit.cn", "name": "李四"}
 
 
 # ---- pure helpers ---------------------------------------------------------------------------
@@ -121,15 +118,6 @@ def _fresh_process() -> Iterator[None]:
     st.cache_resource.clear()
 
 
-def _browser(user: dict[str, object] | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    if user is not None:
-        at.user = dict(user)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
 def _ask(at: AppTest, text: str) -> AppTest:
     at.chat_input[0].set_value(text).run()
     assert not at.exception, at.exception
@@ -141,22 +129,22 @@ def _listed(at: AppTest) -> list[str]:
 
 
 def test_the_users_request_keeps_its_line_breaks_in_the_chat() -> None:
-    at = _browser()
+    at = _browser(None)
     _ask(at, "根据以下情况帮我写存在问题部分：\n理论学习形式单一，以集中读文件为主\n基层专职宣传干部仅有3名")
     bubble = next(m.value for m in at.markdown if "根据以下情况" in m.value)
     assert bubble.count("  \n") == 2
-    again = _browser()  # drawn again from the store: the same
+    again = _browser(None)  # drawn again from the store: the same
     assert any(m.value == bubble for m in again.markdown)
 
 
 def test_new_conversation_reuses_the_empty_one_and_lists_it_once() -> None:
-    at = _browser()
+    at = _browser(None)
     store = SessionStore(Settings().sessions_path)
     first = at.session_state["cid"]
     for _ in range(3):  # ＋ 新对话 on an empty conversation: the same one, nothing new stored
         at.button(key="new_conv").click().run()
         assert at.session_state["cid"] == first
-    again = _browser()  # a first visit in another tab or later
+    again = _browser(None)  # a first visit in another tab or later
     assert again.session_state["cid"] == first
     assert len(store.list_conversations()) == 1
     assert _listed(at) == [DEFAULT_TITLE]
@@ -193,7 +181,7 @@ def test_a_signed_in_first_visit_never_reuses_another_users_empty_conversation()
 
 
 def test_a_long_title_is_kept_whole_and_shown_on_hover() -> None:
-    at = _browser()
+    at = _browser(None)
     request = "根据以下情况帮我写存在问题部分：理论学习形式单一；基层专职宣传干部仅有3名；全年仅开展形势研判2次"
     _ask(at, request)
     cid = at.session_state["cid"]
@@ -205,7 +193,7 @@ def test_a_long_title_is_kept_whole_and_shown_on_hover() -> None:
 
 
 def test_export_has_a_title_and_names_the_opening_not_yet_written() -> None:
-    at = _browser()
+    at = _browser(None)
     at.text_area[0].input(
         "全年召开理论学习中心组学习会14次\n理论学习形式单一，以集中读文件为主\n下一步将开展网络安全培训2次"
     ).run()
@@ -223,14 +211,14 @@ def test_export_has_a_title_and_names_the_opening_not_yet_written() -> None:
 
 
 def test_export_title_is_the_conversations_name_else_a_plain_one() -> None:
-    at = _browser()
+    at = _browser(None)
     at.text_area[0].input(FACTS).run()
     _ask(at, "帮我写存在问题部分")
     cid = at.session_state["cid"]
     assert at.text_input(key=f"report_title_{cid}").value == "工作报告"  # not the request
     at.text_input(key=f"rename_{cid}").input("2025年宣传思想工作总结").run()
     at.button(key=f"rename_btn_{cid}").click().run()
-    later = _browser()  # opened again later
+    later = _browser(None)  # opened again later
     assert later.text_input(key=f"report_title_{cid}").value == "2025年宣传思想工作总结"
     # the file is built from what the box holds: the document opens with that title
     from assistant.service import Assistant
