@@ -82,6 +82,10 @@ def test_split(material: str, expected: list[str]) -> None:
         ("主要存在以下三个方面的问题", []),
         ("5G基站和qq2群", []),
         ("召开会议X次，学习n次", []),
+        # a Chinese decimal keeps its fraction (not "三亿元")
+        ("余额达到四点三亿元", [("四点三亿元", 430000000, "元", "", "quantity")]),
+        ("门诊五十六点三万人次", [("五十六点三万人次", 563000, "人次", "", "quantity")]),
+        ("一点也不难，提两点意见", []),
     ],
 )
 def test_quantities(text: str, expected: list[tuple[str, float, str, str, str]]) -> None:
@@ -137,6 +141,10 @@ def test_chinese_numerals(cn: str, value: int) -> None:
         ("坚持以人民为中心，加强公共文化服务", "none"),
         ("学习中国共产党宣传工作条例", "none"),
         ("理论学习形式单一", "none"),
+        # a deadline ahead is a plan; one met is done
+        ("年底前建成县城公交首末站1个", "planned"),
+        ("6月底前完成全部改造", "planned"),
+        ("于年底前完成了验收", "done"),
     ],
 )
 def test_status(text: str, status: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.models import Fact, Role
 from assistant.review.context import mask_markdown
-from assistant.review.formulas import mine
+from assistant.review.formulas import mine, slogans, synonyms
 from assistant.review.grounding import check
 from assistant.review.table import CHECKS, FIRST_CHECKS, KIND_LABELS
 from assistant.text.facts import make_fact
@@ -128,6 +128,44 @@ def _hit(texts: list[str], expected: str | None) -> bool:
             None,
             None,
         ),
+        # faithful: a chat model's wrapper speaks to the user
+        (
+            "好的！根据你提供的材料，我帮你整理了一段“宣传工作”总结，风格偏正式：\n"
+            "在市级以上媒体发稿126篇。\n如需调整篇幅，可以告诉我。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            None,
+        ),
+        # faithful: the benefit of a deed the sentence gives ("方便群众…", "为…提供了…")
+        ("已建成村级宣传栏32个，方便群众就近了解政策。", IDEOLOGY, Role.ACHIEVEMENTS, None),
+        (
+            "已建成村级宣传栏32个，为村民学习政策理论提供了便利。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            None,
+        ),
+        # ... but a benefit with an absolute is a claim
+        (
+            "已建成村级宣传栏32个，让群众学习实现全覆盖。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            "让群众学习实现全覆盖",
+        ),
+        # faithful: a point's short lead phrase before the clause that gives its fact
+        (
+            "一是人员配备偏少，专职心理教师仅4名；二是家校协同育人机制不健全。",
+            PROBLEMS[:2],
+            Role.PROBLEMS,
+            None,
+        ),
+        # faithful: a well-known slogan, quoted, and a synonym of the fact's word
+        (
+            "局党组坚持“安全第一、预防为主”，全年处置网络舆情9起。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            None,
+        ),
+        ("一是心理健康教师配备紧张，专职心理教师仅4名。", PROBLEMS[:1], Role.PROBLEMS, None),
     ],
 )
 def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expected: str) -> None:
@@ -300,3 +338,16 @@ def test_genre_words_are_those_many_samples_share() -> None:
     genre = mine(texts)
     assert {"今年以来", "认真落实"} <= set(genre)
     assert "书屋" not in genre and "舆情" not in genre
+
+
+def test_genre_nouns_need_a_wider_share_than_framing_words() -> None:
+    # a framing verb shared by a few reports is the genre's; a noun (an object) needs many
+    texts = ["扎实推进档案工作。"] * 2 + [f"第{i}篇报告的内容。" for i in range(8)]
+    genre = mine(texts)
+    assert "扎实" in genre
+    assert "档案" not in genre
+
+
+def test_slogans_and_synonyms_come_from_their_tables() -> None:
+    assert "安全第一" in slogans() and "一老一小" in slogans()
+    assert "不足" in synonyms()["紧张"]

@@ -15,14 +15,17 @@ import re
 from functools import lru_cache
 
 from assistant.models import Flag, Role
-from assistant.review.context import Context, short, squash
-from assistant.review.formulas import cut_words, load, tag, words
+from assistant.review.context import Context, FactInfo, short, squash
+from assistant.review.formulas import cut_words, load, slogans, synonyms, tag, word_freq, words
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import CITATION_RE, cited_ids
 from assistant.text.headings import HEADING_FAMILIES, POINT_LEAD_RE
 from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE, quantity_matches
 
 _SET = frozenset(SET_PHRASES)
+# A word this frequent in general Chinese (jieba's dictionary counts) names no specific object:
+# "成为", "资源", "接受" are how any sentence is built, not what a claim is about.
+GENERAL_FREQ = 15000
 # New words a clause needs to be a claim.
 MIN_NEW = 2
 # Parts of speech that describe rather than state (adjectives, adverbs, idioms, numerals …):
@@ -54,7 +57,9 @@ OUTCOME_TREND = re.compile(
     r"(?:稳定向好|稳中向好|向好|好转|提高|提升|上升|下降|改善|增强)"
 )
 # A unit as the subject of a clause ("公司安全环保部强化…", "我局"): a subject added is no claim.
-_SUBJECT = re.compile(r"(?:部|局|办|委|处|科|室|中心|公司|集团|学校|政府|党组|党委|支部|单位|上下)$")
+_SUBJECT = re.compile(
+    r"(?:部|局|办|委|处|科|室|中心|公司|集团|学校|政府|党组|党委|支部|单位|上下|街道|社区|医院|乡镇|全县|全区|全市)$"
+)
 # A clause that opens with a deed or a measure.
 _DEED = re.compile(
     r"^(?:[一二三四五六七八九十]{1,2}[是要]|并|同时|还|此外)?(?:开展|建立|实行|组织|举办|召开|出台|制定|印发|推行|设立|组建|移送"
@@ -78,9 +83,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     s = 0
     for m in _CUT.finditer(text + "。"):
         a, b = s, m.start()
-        lead = _LEAD.match(text, a, b)
+        lead = _LEAD.match(text[a:b])  # (a pattern's ^ never matches at a pos > 0)
         if lead:
-            a = lead.end()
+            a += lead.end()
         if b > a and re.search(r"[\u4e00-\u9fff]", text[a:b]):
             out.append((a, b))
         s = m.end()
@@ -88,8 +93,9 @@ def _clauses(text: str) -> list[tuple[int, int]]:
 
 
 def _given(word: str, fact_text: str, fact_grams: set[str]) -> bool:
-    """A fact has the word, or (a compound) a two-character piece of it."""
-    if word in fact_text:
+    """A fact has the word, a word of its synonym group ("紧张" for "不足"), or (a compound) a
+    two-character piece of it."""
+    if word in fact_text or any(syn in fact_text for syn in synonyms().get(word, ())):
         return True
     return len(word) >= 3 and any(word[i : i + 2] in fact_grams for i in range(len(word) - 1))
 
@@ -114,13 +120,16 @@ def new_words(
     clean = TITLE_RE.sub(" ", CITATION_RE.sub(" ", clause))
     found: list[str] = []
     fact_sq = squash(fact_text) if fact_sq is None else fact_sq
+    known = [sl for sl in slogans() if sl in clean]  # "安全第一、预防为主", "一老一小"
     metaphors = []
     for m in QUOTE_RE.finditer(clean):
         inner = squash(m.group(1))
-        if len(inner) < 2 or inner in fact_sq or inner in _SET:
-            continue  # the facts' own name, or a political set phrase ("一岗双责")
+        if len(inner) < 2 or inner in fact_sq or inner in _SET or _slogan(m.group(1), known):
+            continue  # the facts' own name, a political set phrase ("一岗双责"), a slogan
         if tag(inner).startswith("n"):
             metaphors.append(inner)  # a quoted common noun: 把稳思想“方向盘”
+        elif _PARALLEL.fullmatch(m.group(1)):
+            metaphors += words(m.group(1))  # a quoted motto ("重建设、轻管护"): its words count
         else:
             found += [m.group(), m.group()]  # a quoted name the facts lack weighs double
     quoted = "".join(m.group() for m in QUOTE_RE.finditer(clean))
@@ -129,11 +138,11 @@ def new_words(
     # genre phrases jieba cuts in two ("乡村振兴" -> 乡村 + 振兴)
     phrases = [g for g in _long(genre) if g in clean]
     for w in [*tokens, *metaphors]:
-        if any(w in g for g in phrases):
+        if any(w in g for g in phrases) or any(w in sl for sl in known):
             continue
         if w in genre or (w in quoted and w not in metaphors) or _given(w, fact_text, fact_grams):
             continue
-        if _NUMERAL_WORD.match(w) or _SUBJECT.search(w):
+        if _NUMERAL_WORD.match(w) or _SUBJECT.search(w) or word_freq(w) >= GENERAL_FREQ:
             continue
         # in a 存在问题 section a shortcoming's adjective is the claim ("流动频繁")
         if tag(w).startswith(_DESCRIBING) and not (problems and tag(w) in ("a", "i", "l")):
@@ -143,6 +152,16 @@ def new_words(
         if m.group() not in fact_text:
             found += [m.group()] * (2 if m.group() in _STRONG_ABSOLUTES else 1)
     return found
+
+
+# A quoted motto of parallel parts: "重业务、轻意识形态", "安全第一，预防为主".
+_PARALLEL = re.compile(r"[\u4e00-\u9fff]{2,8}(?:[、，,][\u4e00-\u9fff]{2,8})+")
+
+
+def _slogan(quoted: str, known: list[str]) -> bool:
+    """A quoted well-known slogan, whole or of slogan parts ("双随机、一公开")."""
+    parts = [p for p in re.split(r"[、，,\s]", quoted) if p]
+    return bool(parts) and all(p in known or any(p in k for k in known) for p in parts)
 
 
 def _covered(spans: list[tuple[int, int]], a: int, b: int) -> float:
@@ -209,19 +228,34 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
         fact_grams |= {fi.fact.text[i : i + 2] for i in range(len(fi.fact.text) - 1)}
     cut = ctx.once("cut", lambda: cut_words(ctx.draft))
     matching = {
-        q.start: [fi for fi in ctx.finfo if any(quantity_matches(q, fq) for fq in fi.fact.quantities)]
+        q.start: [
+            fi for fi in ctx.finfo if any(quantity_matches(q, fq) for fq in fi.fact.quantities)
+        ]
         for q in ctx.quantities
     }
     out: list[Flag] = []
     for k, (s, e) in enumerate(ctx.sents):
-        if _lead_or_heading(ctx.draft, s, e) or _opening(ctx, k):
+        if _lead_or_heading(ctx.draft, s, e) or _opening(ctx, k) or _wrapper(ctx.draft, s, e):
             continue
         sent = ctx.draft[s:e]
         framed = [(m.start(), m.end()) for rx in formulas for m in rx.finditer(sent)]
         opener = next((fb for fa, fb in framed if fa <= 1), -1)
-        for a, b in _clauses(sent):
+        cls = _clauses(sent)
+        rests = [_rests(ctx, s + a, s + b, matching) for a, b in cls]
+        for i, (a, b) in enumerate(cls):
             clause = sent[a:b]
             if _covered(framed, a, b) >= 0.6 or not bigrams(clause):
+                continue
+            # a point's short lead phrase before the clause that gives its fact ("二是产业链条偏短，
+            # 农产品加工转化率只有58%"), and a purpose or benefit told after a deed ("方便群众出行")
+            if any(rests[i + 1 :]) and _point_lead(sent, cls, i):
+                continue
+            if (
+                i > 0
+                and any(rests[:i])
+                and _PURPOSE.match(clause.strip())
+                and not _specific(clause)
+            ):
                 continue
             bare = CITATION_RE.sub("", clause).strip()
             if any(rx.pattern.endswith("$") and rx.search(bare) for rx in formulas):
@@ -245,7 +279,7 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
                     for fi in matching.get(q.start, ())
                 )
                 for q in ctx.quantities
-            ):
+            ) or any(coverage(fi.grams, grams) >= 0.6 for fi in ctx.finfo if fi.fact.id in cited):
                 need = MIN_NEW  # a deed with the facts' number is the fact, reworded
             if len(new) < need:
                 continue
@@ -268,6 +302,54 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
         f for f in _outcomes(ctx, fact_text) if not any(s < f.end and f.start < e for s, e in taken)
     ]
     return _merge(ctx.draft, sorted(out, key=lambda f: f.start))
+
+
+# A chat model's wrapper around its answer: it speaks to the user ("根据你提供的材料，我帮你整理了…",
+# "如需调整请告诉我", "以上内容可根据实际情况调整", "（本文来源于网络…）").
+_WRAPPER = re.compile(
+    r"[你您]|^[\s（(]*(?:好的|以下是|下面是|以上内容|以上材料|如需|如有|希望|本文来源|仅供参考|供参考|可根据)"
+)
+# A purpose or a benefit of the deed before it: for whom and to what end, not a second deed.
+_PURPOSE = re.compile(
+    r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建)"
+    r"|(?:有效|切实|进一步|更好地?|从而|进而|以)?(?:方便|便于|便利|让|使|使得|助力|惠及|造福|服务|满足|擦亮|打响|叫响)"
+    r")"
+)
+
+
+def _wrapper(draft: str, s: int, e: int) -> bool:
+    text = QUOTE_RE.sub("", draft[s:e])
+    return bool(_WRAPPER.search(text)) and not re.search(r"\d", text)
+
+
+def _specific(clause: str) -> bool:
+    """A number, an absolute ("全覆盖") or a quoted name: the clause says something checkable."""
+    return bool(
+        re.search(r"\d", CITATION_RE.sub("", clause))
+        or ABSOLUTES.search(clause)
+        or QUOTE_RE.search(clause)
+    )
+
+
+def _point_lead(sent: str, cls: list[tuple[int, int]], i: int) -> bool:
+    """Clause ``i`` is a point's first, short and without a number ("二是产业链条偏短")."""
+    a, b = cls[i]
+    before = sent[cls[i - 1][1] if i else 0 : a].strip("，,；;：: \t\u3000\n")
+    body = CITATION_RE.sub("", sent[a:b])
+    n = len(re.findall(r"[\u4e00-\u9fff]", body))
+    opens = bool(_POINT_START.fullmatch(before)) or (
+        i == 0 and bool(_POINT_START.match(sent.lstrip()))
+    )
+    return opens and 0 < n <= 12 and not _specific(body)
+
+
+def _rests(ctx: Context, a: int, b: int, matching: dict[int, list[FactInfo]]) -> bool:
+    """A clause rests on a fact: it gives a fact's number, cites it, or says most of its words."""
+    text = ctx.draft[a:b]
+    if cited_ids(text) or any(a <= q.start < b and matching.get(q.start) for q in ctx.quantities):
+        return True
+    grams = bigrams(text)
+    return any(coverage(grams, fi.grams) >= POINT_SUPPORT for fi in ctx.finfo) if grams else False
 
 
 # An enumerator that opens a point (一是, （一）, 1. …, the shared heading markers): at a line

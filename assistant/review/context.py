@@ -126,11 +126,14 @@ def ex_title(ex: Exemplar) -> str:
 
 
 _CTX_STOP = re.compile(r"[，,、：:；;。！？!?\n]")
+_NUM_RUN = re.compile(r"[\d.,%％]+")
 
 
 def number_context(text: str, start: int, end: int, width: int = 10) -> set[str]:
     """Words around a number within its clause: what the number counts."""
-    before = _CTX_STOP.split(text[max(0, start - width) : start])[-1]
+    # other numbers in the way are skipped: "由14.2%降至11.5%" counts 漏损率 for both
+    before = _CTX_STOP.split(text[max(0, start - 3 * width) : start])[-1]
+    before = _NUM_RUN.sub("", before)[-width:]
     after = _CTX_STOP.split(text[end : end + 6])[0]
     return bigrams(before + " " + after)
 

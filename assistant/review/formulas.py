@@ -5,7 +5,7 @@ A report frames its facts with words every report uses ("认真落实", "取得�
 nothing new; a clause with words neither the facts nor the genre supply is a claim to check.
 
 ``mine(texts)`` finds the genre's words: jieba words (no digits, no placeholders) that occur in
-at least ``MIN_SHARE`` of the sample reports. ``python -m assistant.review.formulas`` writes
+at least ``MIN_SHARE`` of the sample reports (nouns) or ``MIN_SHARE_FRAMING`` (other words). ``python -m assistant.review.formulas`` writes
 them, with the hand-kept openers and closers, to ``prompts/review_formulaic.txt``; ``load()``
 reads that file once. Rebuild it when the shipped corpus changes.
 """
@@ -26,9 +26,12 @@ jieba.setLogLevel(logging.WARNING)
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMULA_FILE = ROOT / "prompts" / "review_formulaic.txt"
+SLOGAN_FILE = ROOT / "prompts" / "review_slogans.txt"
+SYNONYM_FILE = ROOT / "prompts" / "review_synonyms.txt"
 # A word in this share of the samples (and in at least MIN_DOCS of them) is the genre's word:
 # "recurs across many samples", not a topic two reports share.
 MIN_SHARE = 0.3
+MIN_SHARE_FRAMING = 0.12
 MIN_DOCS = 2
 _WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _SLOT = re.compile(r"[XxＸｘ×*＊]")
@@ -71,14 +74,26 @@ def tag(word: str) -> str:
     return _tags().get(word, "")
 
 
+def word_freq(word: str) -> int:
+    """jieba's dictionary count of a word (0 for a word it lacks): how common it is in general."""
+    return int(jieba.dt.FREQ.get(word, 0) or 0)
+
+
 def mine(texts: Iterable[str]) -> list[str]:
-    """Words that recur across the samples, most widespread first."""
+    """Words that recur across the samples, most widespread first: a framing word (a verb, an
+    adjective, an adverb: "压实", "扎实", "切实") in ``MIN_SHARE_FRAMING`` of the reports, a noun
+    (an object a claim is about: "档案", "值班") only in ``MIN_SHARE``."""
     docs = [set(words(t)) for t in texts if not _SLOT.fullmatch(t)]
     df: Counter[str] = Counter()
     for d in docs:
         df.update(d)
     need = max(MIN_DOCS, round(MIN_SHARE * len(docs)))
-    return [w for w, n in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])) if n >= need]
+    need_framing = max(MIN_DOCS, round(MIN_SHARE_FRAMING * len(docs)))
+
+    def keep(w: str, n: int) -> bool:
+        return n >= need or (n >= need_framing and not tag(w).startswith("n"))
+
+    return [w for w, n in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])) if keep(w, n)]
 
 
 @lru_cache(maxsize=4)
@@ -96,6 +111,37 @@ def load(path: Path = FORMULA_FILE) -> tuple[frozenset[str], tuple[re.Pattern[st
         else:
             genre.update(line.split())
     return frozenset(genre), tuple(patterns)
+
+
+def _lines(path: Path) -> list[str]:
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=4)
+def slogans(path: Path = SLOGAN_FILE) -> tuple[str, ...]:
+    """Well-known slogans (``prompts/review_slogans.txt``) and their 、-separated parts, longest
+    first: quoted or not, they frame the facts."""
+    found: set[str] = set()
+    for line in _lines(path):
+        found.add(line)
+        found.update(p for p in re.split(r"[、，,]", line) if len(p) >= 2)
+    return tuple(sorted(found, key=len, reverse=True))
+
+
+@lru_cache(maxsize=4)
+def synonyms(path: Path = SYNONYM_FILE) -> dict[str, frozenset[str]]:
+    """Word -> the other words of its groups (``prompts/review_synonyms.txt``)."""
+    out: dict[str, set[str]] = {}
+    for line in _lines(path):
+        group = line.split()
+        for w in group:
+            out.setdefault(w, set()).update(g for g in group if g != w)
+    return {w: frozenset(g) for w, g in out.items()}
 
 
 def _corpus_texts(folder: Path) -> list[str]:

@@ -37,7 +37,8 @@ SET_PHRASES = ["四个意识", "四个自信", "两个维护", "两个确立", "
 _SET_RE = re.compile("|".join(sorted(map(re.escape, SET_PHRASES), key=len, reverse=True)))
 
 _ARABIC = r"\d+(?:,\d{3})+(?!\d)|\d+(?:\.\d+)?"
-_CN = f"[{CN_NUM_CHARS}]+"
+# "四点三亿元", "五十六点三万人次": a Chinese decimal keeps its fraction
+_CN = f"[{CN_NUM_CHARS}]+(?:点[零〇一二两三四五六七八九]+)?"
 _UNIT_RE = "|".join(map(re.escape, UNITS))
 
 _QTY_RE = re.compile(
@@ -137,6 +138,13 @@ def _num_value(raw: str) -> float | None:
             return float(raw.replace(",", ""))
         except ValueError:
             return None
+    if "点" in raw:
+        whole, frac = raw.split("点", 1)
+        head = cn_to_number(whole)
+        digits = [cn_to_number(c) for c in frac]
+        if head is None or any(d is None for d in digits):
+            return None
+        return float(f"{int(head)}." + "".join(str(int(d or 0)) for d in digits))
     return cn_to_number(raw)
 
 
