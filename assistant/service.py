@@ -72,8 +72,16 @@ def guess_role(text: str) -> Role:
 
     Its headings decide when they agree ("二、存在的主要问题"); a text with headings of several
     roles is a whole report (其他: the checker then reads each part's role from its heading);
-    a text without a telling heading goes by its words (不够/有待 -> problems, 将/要 -> plans…).
+    a text without a telling heading goes by its words (不够/有待/仅有 -> problems, 将/要 ->
+    plans…) when they clearly lean one way. Unsure, it is 其他: no part is assumed, so the
+    checker says nothing about a fact in the wrong part (role_mismatch) it cannot know.
     """
+    role, sure = role_guess(text)
+    return role if sure else Role.OTHER
+
+
+def role_guess(text: str) -> tuple[Role, bool]:
+    """(role, sure): the guess behind ``guess_role`` and whether the text settles it."""
     from assistant.corpus import parse_text
     from assistant.corpus.roles import body_evidence
 
@@ -83,10 +91,20 @@ def guess_role(text: str) -> Role:
         sections = []
     headed = {s.role for s in sections if s.level >= 1 and s.heading and s.role is not Role.OTHER}
     if len(headed) == 1:
-        return headed.pop()
+        return headed.pop(), True
     if len(headed) > 1:
-        return Role.OTHER
-    return body_evidence(text).lean() or Role.OTHER
+        return Role.OTHER, True
+    evidence = body_evidence(text)
+    sure = evidence.lean(floor=SURE_FLOOR, margin=SURE_MARGIN)
+    if sure is not None:
+        return sure, True
+    return evidence.lean() or Role.OTHER, False
+
+
+# Words alone settle a pasted text's role only when they lean this clearly (a stronger lean than
+# the corpus needs: a wrong guess here would put a false role_mismatch in front of an editor).
+SURE_FLOOR = 3.0
+SURE_MARGIN = 2.0
 
 
 def _normalise_text(text: str) -> str:

@@ -46,6 +46,10 @@ DRAFT = (
         # a whole report: each part's role comes from its own heading
         ("一、工作开展情况\n召开会议12次。\n二、存在问题\n力量薄弱。\n三、下步打算\n将加强。", Role.OTHER),
         ("你好", Role.OTHER),
+        # shortcoming grammar: "仅有5名" falls short, it is no count of work done
+        ("一是理论学习形式单一，以集中读文件为主；二是基层宣传干部仅有5名，力量薄弱。", Role.PROBLEMS),
+        # unsure (one shortfall, one count): no part is assumed
+        ("一是理论学习形式单一；二是全年开展研判2次。", Role.OTHER),
     ],
 )
 def test_guess_role_from_headings_then_words(text: str, role: Role) -> None:
@@ -298,3 +302,46 @@ def test_check_request_with_its_own_facts_checks_against_them_only(app: AppTest)
     texts = _texts(app)
     assert "没有起草新稿" in texts and "未能审核" not in texts
     assert app.text_area[0].value == ""  # they serve this check, not the conversation's 素材
+
+
+def test_a_list_of_shortcomings_is_not_read_as_work_done(app: AppTest) -> None:
+    # "仅有5名" is a shortfall, not a count of work done: no false 放错了位置
+    app.text_area[0].input(FACTS)
+    _run(app)
+    app.chat_input[0].set_value(
+        "核对这段稿子：一是理论学习形式单一，以集中读文件为主；二是基层专职宣传干部仅有5名，力量薄弱。"
+    )
+    _run(app)
+    (html_,) = _drafts(app)
+    assert ">5名</mark>" in html_
+    texts = _texts(app)
+    assert "放错了位置" not in texts and "未判断部分类型" not in texts
+
+
+def test_a_text_of_no_clear_part_is_checked_without_placing_its_facts(app: AppTest) -> None:
+    app.text_area[0].input("召开理论学习中心组学习会12次\n基层专职宣传干部仅有3名，力量薄弱")
+    _run(app)
+    app.chat_input[0].set_value("核对这段稿子：召开理论学习中心组学习会12次，基层专职宣传干部3名。")
+    _run(app)
+    assert _drafts(app)
+    texts = _texts(app)
+    assert "未判断部分类型" in texts and "放错了位置" not in texts
+
+
+def test_check_request_alone_checks_the_last_text_again_with_its_own_facts(app: AppTest) -> None:
+    app.chat_input[0].set_value("核对这段稿子：\n" + DRAFT + "\n素材：\n" + FACTS)
+    _run(app)
+    app.chat_input[0].set_value("帮我核对这段稿子")
+    _run(app)
+    drafts = _drafts(app)
+    assert len(drafts) == 2 and all(">5名</mark>" in d for d in drafts)
+    texts = _texts(app)
+    assert "重新核对了上一段文字（对照它的2条素材）" in texts and "未能审核" not in texts
+    assert app.text_area[0].value == ""  # the conversation's 素材 stay as they were
+
+
+def test_check_request_alone_with_nothing_checked_asks_for_the_text(app: AppTest) -> None:
+    app.chat_input[0].set_value("帮我核对这段稿子")
+    _run(app)
+    assert not _drafts(app)
+    assert "请把要核对的文字贴在要求后面" in _texts(app)

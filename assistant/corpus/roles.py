@@ -231,8 +231,9 @@ class BodyEvidence:
     intent: tuple[str, ...]
     opener: Role | None = None
 
-    def lean(self) -> Role | None:
-        """The role the body leans to, when one kind of evidence clearly dominates."""
+    def lean(self, floor: float = 2, margin: float = 1.5) -> Role | None:
+        """The role the body leans to, when one kind of evidence clearly dominates (scores at
+        least ``floor`` and ``margin`` times the next)."""
         scores = {
             Role.ACHIEVEMENTS: len(self.done),
             Role.PROBLEMS: 1.5 * len(self.short),
@@ -242,7 +243,7 @@ class BodyEvidence:
             scores[self.opener] += 3
         ranked = sorted(scores.items(), key=lambda kv: -kv[1])
         (top, s1), (_, s2) = ranked[0], ranked[1]
-        if s1 >= 2 and s1 >= 1.5 * s2:
+        if s1 >= floor and s1 >= margin * s2:
             return top
         return None
 

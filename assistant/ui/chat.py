@@ -14,7 +14,7 @@ from assistant.draft.allocate import fact_ranges, select_facts, selection_note
 from assistant.errors import AssistantError, NoFactsError, NothingToAddError
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
-from assistant.service import DraftStream
+from assistant.service import DraftStream, role_guess
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
 from assistant.ui.audit_view import logged_export
@@ -286,16 +286,36 @@ def _check(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
     from assistant.ui.desk import check_and_save
 
     text, role = intent.draft_text, None
+    again = ""
     if not text:
+        # "帮我核对这段稿子" alone: the last text again, against the facts it was checked with
         last = _last_draft(ctx, cid, None)
         if last is not None:
             text, role = last.draft.text, last.draft.role
+            if last.draft.facts:
+                facts = last.draft.facts
+            again = f"没有贴新的文字，重新核对了上一段文字（对照它的{len(facts)}条素材）。"
     if not text:
         _say(ctx, cid, "请把要核对的文字贴在要求后面，例如“帮我核对这段稿子：……”。", kind="notice")
         return
+    unsure = ""
+    if role is None:
+        role, sure = role_guess(text)
+        if not sure:
+            role = Role.OTHER
+            unsure = (
+                "未判断部分类型：稿中没有表明部分的标题，从文字也看不准是成绩、问题还是打算，"
+                "所以没有检查素材是否写错了部分；可在“审稿台”选定部分类型后再核对。"
+            )
     version = check_and_save(ctx, cid, text, facts, role)
     if facts:
-        _say(ctx, cid, "已对照素材逐句核对这段文字（没有起草新稿），结果如下；在“审稿台”的审稿记录里也能打开它。")
+        _say(
+            ctx,
+            cid,
+            again
+            + "已对照素材逐句核对这段文字（没有起草新稿），结果如下；在“审稿台”的审稿记录里也能打开它。"
+            + unsure,
+        )
     else:
         _say(
             ctx,
