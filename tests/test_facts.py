@@ -145,6 +145,7 @@ def test_chinese_numerals(cn: str, value: int) -> None:
         ("年底前建成县城公交首末站1个", "planned"),
         ("6月底前完成全部改造", "planned"),
         ("于年底前完成了验收", "done"),
+        ("年底前已完成全部整改", "done"),
     ],
 )
 def test_status(text: str, status: str) -> None:

@@ -3,11 +3,11 @@ does ("处置网络舆情9起[F3]" where F3 is about 发稿 and F4 about 舆情)
 
 from __future__ import annotations
 
-from assistant.models import Flag, Quantity
+from assistant.models import Flag
 from assistant.review.context import Context, FactInfo, short
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import citations, cited_ids
-from assistant.text.quantities import extract_quantities, quantity_matches
+from assistant.text.quantities import extract_quantities
 
 # Below this share of the cited fact's bigrams found in the sentence, the fact "shares nothing".
 SHARES_NOTHING = 0.12
@@ -30,9 +30,10 @@ def wrong_citation(ctx: Context) -> list[Flag]:
             qs = [q for q in extract_quantities(seg) if q.kind != "year"]
             ids = cited_ids(c.text)
             for fid in (i for i in ids if i in by_id):
-                mine = _shares(by_id[fid], grams, qs)
+                given = frozenset().union(*(ctx.fq.facts_of(q) for q in qs))
+                mine = _shares(by_id[fid], grams, given)
                 better = sorted(
-                    ((_shares(fi, grams, qs), fi) for fi in ctx.finfo if fi.fact.id not in ids),
+                    ((_shares(fi, grams, given), fi) for fi in ctx.finfo if fi.fact.id not in ids),
                     key=lambda x: -x[0],
                 )
                 if not better:
@@ -58,9 +59,10 @@ def wrong_citation(ctx: Context) -> list[Flag]:
     return out
 
 
-def _shares(fi: FactInfo, grams: set[str], qs: list[Quantity]) -> float:
-    """How much a fact shares with a stretch of the draft; 0 when it shares nothing."""
-    if any(quantity_matches(q, fq) for q in qs for fq in fi.fact.quantities):
+def _shares(fi: FactInfo, grams: set[str], given: frozenset[str]) -> float:
+    """How much a fact shares with a stretch of the draft (``given``: the facts that give one of
+    its numbers); 0 when it shares nothing."""
+    if fi.fact.id in given:
         return 1.0
     cov = coverage(fi.grams, grams)
     back = coverage(grams, fi.grams)

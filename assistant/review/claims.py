@@ -12,6 +12,7 @@ sentence is flagged alone. Clauses matching an opening or closing formula are fr
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from assistant.models import Flag, Role
@@ -20,7 +21,7 @@ from assistant.review.formulas import cut_words, load, slogans, synonyms, tag, w
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import CITATION_RE, cited_ids
 from assistant.text.headings import HEADING_FAMILIES, POINT_LEAD_RE
-from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE, quantity_matches
+from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE
 
 _SET = frozenset(SET_PHRASES)
 # A word this frequent in general Chinese (jieba's dictionary counts) names no specific object:
@@ -228,9 +229,7 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
         fact_grams |= {fi.fact.text[i : i + 2] for i in range(len(fi.fact.text) - 1)}
     cut = ctx.once("cut", lambda: cut_words(ctx.draft))
     matching = {
-        q.start: [
-            fi for fi in ctx.finfo if any(quantity_matches(q, fq) for fq in fi.fact.quantities)
-        ]
+        q.start: [fi for fi in ctx.finfo if fi.fact.id in ctx.fq.facts_of(q)]
         for q in ctx.quantities
     }
     out: list[Flag] = []
@@ -266,7 +265,9 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
             if _EVALUATION.search(clause.strip()) and not re.search(r"\d", clause):
                 continue
             problems = ctx.roles[k] == Role.PROBLEMS
-            toks = [w for p, w in cut if s + a <= p < s + b]
+            toks = [
+                w for _, w in cut[bisect_left(cut, (s + a, "")) : bisect_left(cut, (s + b, ""))]
+            ]
             new = new_words(clause, fact_text, fact_grams, genre, problems, fact_sq, toks)
             # a deed with a new object ("建立…档案", "开展…演练") needs no second word
             need = 1 if _DEED.match(clause.strip()) else MIN_NEW

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
 from assistant.models import Exemplar, Fact, Flag, Quantity, Role
-from assistant.review.numbers import bigrams, coverage
+from assistant.review.numbers import bigrams, clear_bigrams, coverage
 from assistant.review.sections import role_at, roles_by_offset
 from assistant.text.citations import citations, cited_ids
 from assistant.text.quantities import (
@@ -200,6 +200,23 @@ def _strong(cl: Clause, m: tuple[str, int, int]) -> bool:
     return word not in ("完成", "建成")
 
 
+class FactQuantities:
+    """Which facts give a quantity of the draft: worked out once per value, unit and qualifier
+    (every check asks it of the same few numbers, and a draft against 50 facts has ~100 of each)."""
+
+    def __init__(self, fact_qs: list[tuple[str, Quantity, str]]) -> None:
+        self.fact_qs = fact_qs
+        self._memo: dict[tuple[float, str, str, str], frozenset[str]] = {}
+
+    def facts_of(self, q: Quantity) -> frozenset[str]:
+        key = (q.value, q.unit, q.qualifier, q.kind)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = frozenset(fid for fid, fq, _ in self.fact_qs if quantity_matches(q, fq))
+            self._memo[key] = hit
+        return hit
+
+
 @dataclass
 class FactInfo:
     fact: Fact
@@ -244,6 +261,7 @@ class Context:
     copied: list[Copied]
     notes: list[str]
     roles: list[Role | None]  # per sentence: the role of the section it stands in
+    fq: FactQuantities = field(default_factory=lambda: FactQuantities([]))
     # work several checks share (regions of facts, unmatched numbers), done once per check
     memo: dict[str, Any] = field(default_factory=dict)
 
@@ -274,6 +292,9 @@ def build_context(
     role: Role | None = None,
 ) -> Context:
     facts = list(facts)
+    # a check's texts are cut into bigrams once (the cache is per check: a benchmark's repeat of
+    # one draft must not find its sentences cut already)
+    clear_bigrams()
     finfo = [
         FactInfo(f, bigrams(f.text), squash(f.text), clauses_of(f.text, 0, "none")) for f in facts
     ]
@@ -283,6 +304,7 @@ def build_context(
             if cl.status == "none" and fi.fact.status in ("done", "planned"):
                 cl.status = fi.fact.status
     fact_qs = [(fi.fact.id, q, fi.fact.text) for fi in finfo for q in fi.fact.quantities]
+    fq_index = FactQuantities(fact_qs)
     exinfo = []
     for ex in exemplars:
         text = ex.text or ex.body or ""
@@ -304,11 +326,10 @@ def build_context(
         cited = cited_ids(text)
         row: dict[str, float] = {}
         chosen: list[str] = []
+        given = frozenset().union(*(fq_index.facts_of(q) for q in qs if q.kind != "year"))
         for fi in finfo:
             cov = coverage(fi.grams, sent_grams[k])
-            shared = any(
-                quantity_matches(q, fq) for q in qs for fq in fi.fact.quantities if q.kind != "year"
-            )
+            shared = fi.fact.id in given
             score = cov + (0.3 if shared else 0.0)
             row[fi.fact.id] = score
             ok = cov >= 0.4 or (shared and cov >= 0.15) or (fi.fact.id in cited and cov >= 0.2)
@@ -349,6 +370,7 @@ def build_context(
         copied=_copied_runs(draft, finfo, exinfo, fact_qs),
         notes=notes,
         roles=[role_at(spans, s) for s, _ in sents],
+        fq=fq_index,
     )
 
 

@@ -88,7 +88,11 @@ def _unmatched(ctx: Context, strict: bool = False) -> list[Quantity]:
     for q in ctx.quantities:
         if ctx.in_copied(q.start):
             continue
-        same = [(fq, ftext) for _, fq, ftext in ctx.fact_qs if quantity_matches(q, fq)]
+        same = (
+            [(fq, ftext) for _, fq, ftext in ctx.fact_qs if quantity_matches(q, fq)]
+            if ctx.fq.facts_of(q)
+            else []
+        )
         if strict and same and q.unit == "%":
             near = number_context(ctx.draft, q.start, q.end)
             if not any(near & number_context(ft, fq.start, fq.end) for fq, ft in same):

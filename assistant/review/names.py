@@ -12,7 +12,9 @@ names to check unless a fact names a different one.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.models import Flag
 from assistant.review.context import Context, squash
@@ -236,7 +238,7 @@ def _specific(n: Name, text: str) -> bool:
     return n.kind == "person"
 
 
-def _rivals(n: Name, fact_names: list[Name], fact_text: str) -> list[str]:
+def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
     """What the facts call the thing a draft's name names, when they call it otherwise."""
     core = squash(n.text)
     if n.kind == "level":
@@ -268,9 +270,16 @@ _KIND_LABEL = {
 }
 
 
+@lru_cache(maxsize=16)
+def fact_names_of(fact_text: str) -> tuple[Name, ...]:
+    """The names in a fact set, cut once per fact set (a desk re-check or the next section's
+    check reads the same facts)."""
+    return tuple(names(fact_text))
+
+
 def unsupported_name(ctx: Context) -> list[Flag]:
     fact_sq = ctx.fact_text_sq
-    fact_names = names("\n".join(f.text for f in ctx.facts))
+    fact_names = fact_names_of("\n".join(f.text for f in ctx.facts))
     out: list[Flag] = []
     for n in names(ctx.draft, ctx.once("cut", lambda: cut_words(ctx.draft))):
         core = squash(n.text)

@@ -7,6 +7,7 @@ The number, date, title, status and citation rules the review reads with are in
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.text.citations import CITATION_RE
 
@@ -27,6 +28,16 @@ _STOP_BIGRAMS = frozenset(
 
 def bigrams(text: str) -> set[str]:
     """Character bigrams of the content characters (punctuation, citations and digits out)."""
+    return set(_bigrams(text))
+
+
+def clear_bigrams() -> None:
+    _bigrams.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _bigrams(text: str) -> frozenset[str]:
+    # the checks ask again for the same sentences and clauses: cut each text once
     clean = CITATION_RE.sub(" ", text)
     chars = [c if _CONTENT_CHAR.match(c) and not c.isdigit() else " " for c in clean]
     s = "".join(chars)
@@ -36,7 +47,7 @@ def bigrams(text: str) -> set[str]:
             bg = part[i : i + 2]
             if bg not in _STOP_BIGRAMS:
                 out.add(bg)
-    return out
+    return frozenset(out)
 
 
 def coverage(of: set[str], by: set[str]) -> float:

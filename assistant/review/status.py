@@ -23,7 +23,7 @@ from assistant.review.core import status_shift_clause
 from assistant.review.numbers import bigrams, coverage
 from assistant.review.sections import PLAN, RETRO
 from assistant.text.citations import cited_ids
-from assistant.text.quantities import extract_quantities, quantity_matches
+from assistant.text.quantities import extract_quantities
 from assistant.text.status import status_marks
 
 # Done words a model adds around a planned measure ("已于年内全部投入使用", "实现全覆盖").
@@ -103,7 +103,7 @@ def _regions(ctx: Context, k: int) -> list[Region]:
             score = coverage(fi.grams, grams) + coverage(grams, fi.grams) * 0.5
             if fi.fact.id in cited:
                 score += 0.3  # the clause names its fact
-            if any(quantity_matches(q, fq) for q in qs for fq in fi.fact.quantities):
+            if any(fi.fact.id in ctx.fq.facts_of(q) for q in qs):
                 score += 1.0
             if score > top[0]:
                 top = (score, fi)
