@@ -23,11 +23,7 @@ _PLANNED_RE = re.compile(
     r"|(?<!(?:学习|工作|年度|培训|行动|实施|发展|建设|教育|宣传))(?<![按原定])计划(?![，。；、：”》）),.;:\s]|$)"
     r"|即将|(?<![即大])将(?![近军领士])"
     r"|力争|预计|争取|准备|打算|下一步|下步|明年"
-    # a deadline ahead ("年底前建成", "6月底前完成"), not "于年底前完成了" (see _met)
-    r"|(?:年底|年末|月底|月末|年内|季度末)前(?=[\u4e00-\u9fff])(?!已)(?![\u4e00-\u9fff]{0,12}了)"
 )
-# "已于2025年底前建成": a deadline after 于/在 is when the work was done.
-_MET_RE = re.compile(r"[于在][\d〇零一二三四五六七八九十]{0,4}$")
 
 # A time still ahead of the writing: a deadline or a coming period. 年内 is among them: "年内建成"
 # is a promise; a summary's "年内累计完成" is kept done by the past words below.
@@ -89,7 +85,6 @@ def status_marks(text: str) -> list[StatusMark]:
         StatusMark("planned", m.start(), m.end(), m.group())
         for m in _PLANNED_RE.finditer(work)
         if not (m.group() == "将" and _disposal(work, m.end()))
-        and not (m.group().endswith("前") and _MET_RE.search(work, 0, m.start()))
     ]
     marks += [a for a in _ahead_marks(work) if not any(k.start < a.end and a.start < k.end for k in marks)]
     marks.sort(key=lambda k: k.start)
