@@ -55,6 +55,11 @@ from assistant.text.facts import parse_facts
         ("已完成年度培训计划", Role.ACHIEVEMENTS),
         ("因为人手紧张，导致巡查频次下降", Role.CAUSES),
         ("受上游材料价格上涨影响，项目成本增加约12%", Role.CAUSES),
+        # 低 inside a word, complaints received: results; a loss: a shortcoming
+        ("清理退出低效无效资产7项", Role.ACHIEVEMENTS),
+        ("新建低温储备粮仓2.5万吨", Role.ACHIEVEMENTS),
+        ("全年受理消费者投诉举报4200件", Role.ACHIEVEMENTS),
+        ("部分门店经营亏损，亏损门店9家", Role.PROBLEMS),
     ],
 )
 def test_fact_kind(text: str, kind: Role) -> None:

@@ -351,3 +351,23 @@ def test_genre_nouns_need_a_wider_share_than_framing_words() -> None:
 def test_slogans_and_synonyms_come_from_their_tables() -> None:
     assert "安全第一" in slogans() and "一老一小" in slogans()
     assert "不足" in synonyms()["紧张"]
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "role", "expected"),
+    [
+        # the fact's kind is the drafter's (text.factkind): a deed with 低 inside a word is a result
+        ("清理退出低效无效资产7项。", ["清理退出低效无效资产7项"], Role.ACHIEVEMENTS, None),
+        # a loss told as a success is a shortcoming turned round
+        (
+            "门店经营稳中有进，门店9家实现经营。",
+            ["部分门店经营亏损，亏损门店9家"],
+            Role.ACHIEVEMENTS,
+            "门店9家实现经营",
+        ),
+    ],
+)
+def test_role_mismatch_reads_facts_as_the_drafter_does(
+    draft: str, facts: list[str], role: Role, expected: str | None
+) -> None:
+    assert _hit(_flags("role_mismatch", draft, facts, role), expected)

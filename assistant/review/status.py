@@ -23,6 +23,7 @@ from assistant.review.core import status_shift_clause
 from assistant.review.numbers import bigrams, coverage
 from assistant.review.sections import PLAN, RETRO
 from assistant.text.citations import cited_ids
+from assistant.text.factkind import fact_kind, kind_is_clear, reports_deed
 from assistant.text.quantities import extract_quantities
 from assistant.text.status import status_marks
 
@@ -35,7 +36,7 @@ _MORE_DONE = re.compile(
 _MORE_PLANNED = re.compile(
     r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]要|年底前|谋划|着手|筹备|筹划|酝酿|申报|待建|推进中"
 )
-# A fact that states a shortcoming; an achievement has none of these.
+# A draft sentence that states a shortcoming (what a fact is, text.factkind says).
 PROBLEM_RE = re.compile(
     r"不足|不够|不[强高多深实细全精准灵畅活到平充明健完规及广齐紧严优好]|偏[大小高低重轻少多弱慢窄]"
     r"|薄弱|滞后|欠缺|欠账|缺|短缺|淡薄|淡化|脱节|参差不齐|超标|单一|较少|较弱|较低|较差|有待|仍需|亟需|亟待"
@@ -48,12 +49,6 @@ _BUILDS_ON = re.compile(r"基础上|依托|巩固|用好|继续|持续|深化|�
 # Words that keep a past result marked as past wherever it stands ("已建成…15个").
 _SAID_DONE = re.compile(r"已|累计|先后|共计")
 _CLAUSE_CUT = re.compile(r"[，,；;：:。！？!?\n]")
-# Work done: a deed or a result the fact reports (an achievement needs one).
-_DEED_RE = re.compile(
-    r"开展|召开|组织|举办|完成|建成|新建|新增|发放|处置|出台|印发|制定|签订|培训|查处|办理|化解|整改|排查"
-    r"|检查|走访|慰问|接待|发稿|刊发|推送|引进|认定|获评|获得|实现|达到|累计|共|投入|收缴|关停|劝阻|止付"
-    r"|发展|培育|评选|表彰|建立|创建|新签|清收"
-)
 # A clause says a fact again with this share of the fact's words (or its number).
 CLAUSE_MATCH = 0.5
 
@@ -217,11 +212,10 @@ def _heading(draft: str, s: int, e: int) -> bool:
     return text.endswith("\n") or (e == len(draft.rstrip()) and not re.search(r"[。；;]\s*$", text))
 
 
-def _past(fact: Fact) -> bool:
-    """A past result: done by its words, or a deed with a count and no plan word."""
-    if fact.status != "none":
-        return fact.status == "done"
-    return bool(_DEED_RE.search(fact.text)) and any(q.kind == "quantity" for q in fact.quantities)
+def _result(fact: Fact) -> bool:
+    """A result the fact reports, as the drafter reads it (text.factkind): a done or counted deed,
+    not a shortcoming, a cause or a plan."""
+    return fact_kind(fact) is Role.ACHIEVEMENTS and kind_is_clear(fact)
 
 
 def _word_status(word: str) -> str:
@@ -240,7 +234,7 @@ def role_mismatch(ctx: Context) -> list[Flag]:
             s, e = ctx.sents[k]
             draft_problem = bool(PROBLEM_RE.search(ctx.draft[r.start : r.end]))
             sentence_problem = bool(PROBLEM_RE.search(ctx.draft[s:e]))
-            fact_problem = bool(PROBLEM_RE.search(fact.text))
+            fact_problem = fact_kind(fact) in (Role.PROBLEMS, Role.CAUSES)
             region = ctx.draft[r.start : r.end]
             # an achievement turned into a problem: the draft adds the shortcoming
             # ("…8次，覆盖面还不够广"); a plain listing is the fact as given
@@ -248,14 +242,15 @@ def role_mismatch(ctx: Context) -> list[Flag]:
                 role == Role.PROBLEMS
                 and draft_problem
                 and not fact_problem
-                and (fact.status == "done" or bool(_DEED_RE.search(fact.text)))
+                and _result(fact)
+                and reports_deed(fact)
             ):
                 why = f"素材{fact.id}是一项工作成绩（“{short(fact.text, 24)}”），草稿把它写成了存在的问题"
             elif role in RETRO and fact_problem and not sentence_problem:
                 why = f"素材{fact.id}说的是不足（“{short(fact.text, 24)}”），草稿把它写成了工作成绩"
             elif (
                 role in PLAN
-                and _past(fact)
+                and _result(fact)
                 and not r.planned
                 and not _BUILDS_ON.search(region)
                 and not _SAID_DONE.search(region)

@@ -18,13 +18,15 @@ _PROBLEM_RE = re.compile(
     r"单一|薄弱|欠缺|缺乏|短缺|缺(?![失席])|"
     r"有待|短板|滞后|落后|老化|流失|偏少|偏低|偏高|较少|较弱|仅有|只有|仅|尚未|尚不|未能|未及时|"
     r"(?<![全从])未(?!发生|出现|发现)(?=[\u4e00-\u9fff])|"
-    r"存在.{0,6}问题|问题突出|问题仍|仍存在|仍然存在|差距|难(?!度)|慢|弱|低(?!于)|"
+    # 低 as the predicate ("比例低"), not a word's first half ("低效资产", "低温储备粮仓")
+    r"存在.{0,6}问题|问题突出|问题仍|仍存在|仍然存在|差距|难(?!度)|慢|弱|低(?=$|[，,。；;、）)])|亏损|"
     r"压力大|流动大|同质化|卡顿|漏报|多为兼职|"
     # the genre's usual shortfall wording beyond the dev sets' own
     r"不明显|不突出|不理想|不稳定|不协调|不匹配|不一致|参差不齐|流于形式|走过场|形式主义|"
     r"针对性不强|覆盖面窄|较窄|偏窄|空白|盲区|死角|欠账|匮乏|紧缺|紧张|乏力|疲软|缓慢|下滑|"
     r"积压|超期|未达|未完成|未落实|未按期|未实现|未覆盖|低于|瓶颈|制约|"
-    r"不多|不大|不少.{0,4}(?:问题|隐患)|较大差距|有差距|投诉|"
+    # complaints that grow are a problem; "受理投诉举报4200件" is work done
+    r"不多|不大|不少.{0,4}(?:问题|隐患)|较大差距|有差距|投诉(?:较多|增多|上升|增加|频发|集中)|"
     r"没有|无法|难以|跟不上|不适应|不相适应|亟需|亟待|急需|不容乐观|不尽|一般化|"
     # grammar of a shortfall rather than topic words: 偏/过 + degree ("年龄偏大", "过于集中"),
     # a worn state ("老旧"), "only" before a count ("只接入了3套"), a thing too few ("特色课程少"),
@@ -52,7 +54,7 @@ _PLAN_RE = re.compile(
 # Words that mark something done; a fact with none of these (and no other cue) is of unclear
 # kind. A count with its measure word ("化解积案17件", "智慧教室24间") reports a result.
 _DEED = (
-    r"已|开展|召开|举办|举行|组织|完成|建成|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
+    r"已|开展|召开|举办|举行|组织|完成|建成|新建|新增|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
     r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到"
 )
 _DEED_RE = re.compile(_DEED)
@@ -79,6 +81,11 @@ def fact_kind(fact: Fact) -> Role:
     if _PROBLEM_RE.search(text) or _low_rank(text):
         return Role.PROBLEMS
     return Role.ACHIEVEMENTS
+
+
+def reports_deed(fact: Fact) -> bool:
+    """A fact that says something was done (a status word or a deed verb), not only a count."""
+    return fact.status == "done" or bool(_DEED_RE.search(fact.text))
 
 
 def _low_rank(text: str) -> bool:
