@@ -12,6 +12,7 @@ from assistant.text.citations import (
 )
 from assistant.text.headings import heading_marker, line_level, match_heading
 from assistant.text.numerals import cn_numeral, cn_to_int, cn_to_number
+from assistant.text.spans import clause_spans, sentence_spans
 from assistant.text.status import status_of
 
 
@@ -74,7 +75,9 @@ def test_numerals_cn2an_does_not_read_alone(cn: str, value: float | None) -> Non
     assert cn_to_number(cn) == value
 
 
-@pytest.mark.parametrize(("marker", "n"), [("二二", 0), ("两", 0), ("一百", 0), ("一十", 10), ("12", 12)])
+@pytest.mark.parametrize(
+    ("marker", "n"), [("二二", 0), ("两", 0), ("一百", 0), ("一十", 10), ("12", 12)]
+)
 def test_marker_ordinals_are_strict(marker: str, n: int) -> None:
     assert cn_to_int(marker) == n
 
@@ -104,3 +107,27 @@ def test_marker_ordinals_are_strict(marker: str, n: int) -> None:
 )
 def test_a_time_ahead_before_the_status_word_is_a_plan(text: str, status: str) -> None:
     assert status_of(text) == status
+
+
+@pytest.mark.parametrize(
+    ("text", "clauses"),
+    [
+        (
+            "一是学习形式单一，以读文件为主；二是力量薄弱。",
+            ["一是学习形式单一", "以读文件为主", "二是力量薄弱"],
+        ),
+        ("下一步：加强学习", ["下一步", "加强学习"]),
+        ("，，。", []),
+    ],
+)
+def test_clause_spans_cut_at_clause_marks(text: str, clauses: list[str]) -> None:
+    assert [text[a:b] for a, b in clause_spans(text)] == clauses
+    assert [(a + 5, b + 5) for a, b in clause_spans(text)] == clause_spans(text, 5)
+
+
+def test_sentence_spans_keep_a_citation_after_the_stop() -> None:
+    text = "理论学习以读文件为主。〔F1〕力量薄弱；\n"
+    assert [text[a:b] for a, b in sentence_spans(text)] == [
+        "理论学习以读文件为主。〔F1〕",
+        "力量薄弱；",
+    ]

@@ -22,6 +22,7 @@ from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import CITATION_RE, cited_ids
 from assistant.text.headings import HEADING_FAMILIES, POINT_LEAD_RE
 from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE
+from assistant.text.spans import clause_spans
 
 _SET = frozenset(SET_PHRASES)
 # A word this frequent in general Chinese (jieba's dictionary counts) names no specific object:
@@ -72,7 +73,6 @@ _POINT_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,2}[是要抓]|\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
     r"|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,2}[，,、])"
 )
-_CUT = re.compile(r"[，,；;：:。！？!?\n]")
 _LEAD = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,2}[是要抓][，,：:]?|\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
     r"|同时|此外|并且|并|还|另外)?\s*"
@@ -80,16 +80,15 @@ _LEAD = re.compile(
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
+    """The clauses of a sentence with Chinese words in them, an enumerator or a connective
+    before them left out ("二是…", "同时…")."""
     out = []
-    s = 0
-    for m in _CUT.finditer(text + "。"):
-        a, b = s, m.start()
-        lead = _LEAD.match(text[a:b])  # (a pattern's ^ never matches at a pos > 0)
+    for a, b in clause_spans(text):
+        lead = _LEAD.match(text[a:b])
         if lead:
             a += lead.end()
         if b > a and re.search(r"[\u4e00-\u9fff]", text[a:b]):
             out.append((a, b))
-        s = m.end()
     return out
 
 

@@ -24,10 +24,10 @@ from assistant.text.quantities import (
     titles,
     to_halfwidth,
 )
+from assistant.text.spans import sentence_spans
 from assistant.text.status import StatusMark, status_marks
 
 T = TypeVar("T")
-_SENT_END = "。！？；!?;\n"
 _CLAUSE_SPLIT = re.compile(r"[，,、：:；;。！？!?\n]")
 _CONTENT = re.compile(r"[\u4e00-\u9fffA-Za-z0-9%]")
 # A verbatim run this long (content characters) shared with a sample is checked for sample content.
@@ -60,36 +60,6 @@ def mask_markdown(text: str) -> str:
 
 
 # ---- helpers ------------------------------------------------------------------------------
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentences (and ；-separated points) of a draft; a trailing citation stays with its sentence."""
-    spans: list[tuple[int, int]] = []
-    cites = {c.start: c.end for c in citations(text)}
-    start = 0
-    i = 0
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c in _SENT_END:
-            end = i + 1
-            while end < n and text[end] in "”’」』）)":
-                end += 1
-            # "…为主。〔F1〕" — the citation after the stop belongs to this sentence
-            j = end
-            while j < n and text[j] in " \u3000":
-                j += 1
-            while j in cites:
-                end = cites[j]
-                j = end
-            spans.append((start, end))
-            start = end
-            i = end
-            continue
-        i += 1
-    if start < n:
-        spans.append((start, n))
-    return [(s, e) for s, e in spans if _CONTENT.search(text[s:e])]
-
-
 @dataclass
 class _Norm:
     """Content characters of a text with a map back to the original offsets."""

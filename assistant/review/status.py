@@ -25,6 +25,7 @@ from assistant.review.sections import PLAN, RETRO
 from assistant.text.citations import cited_ids
 from assistant.text.factkind import fact_kind, kind_is_clear, reports_deed
 from assistant.text.quantities import extract_quantities
+from assistant.text.spans import clause_spans
 from assistant.text.status import status_marks
 
 # Done words a model adds around a planned measure ("已于年内全部投入使用", "实现全覆盖").
@@ -48,7 +49,6 @@ PROBLEM_RE = re.compile(
 _BUILDS_ON = re.compile(r"基础上|依托|巩固|用好|继续|持续|深化|总结|推广|延续|发挥")
 # Words that keep a past result marked as past wherever it stands ("已建成…15个").
 _SAID_DONE = re.compile(r"已|累计|先后|共计")
-_CLAUSE_CUT = re.compile(r"[，,；;：:。！？!?\n]")
 # A clause says a fact again with this share of the fact's words (or its number).
 CLAUSE_MATCH = 0.5
 
@@ -64,13 +64,12 @@ class Region:
 
 
 def _clauses(text: str, base: int) -> list[tuple[int, int]]:
-    out = []
-    s = 0
-    for m in _CLAUSE_CUT.finditer(text + "。"):
-        if bigrams(text[s : m.start()]) or re.search(r"\d", text[s : m.start()]):
-            out.append((base + s, base + m.start()))
-        s = m.end()
-    return out
+    """The clauses of a sentence with words or a number in them (draft offsets)."""
+    return [
+        (a, b)
+        for a, b in clause_spans(text, base)
+        if bigrams(text[a - base : b - base]) or re.search(r"\d", text[a - base : b - base])
+    ]
 
 
 def regions(ctx: Context, k: int) -> list[Region]:
