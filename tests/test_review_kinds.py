@@ -218,6 +218,12 @@ def test_a_point_no_fact_supports_is_one_claim(draft: str, expected: str | None)
         ("下一步，将继续依托已建成的32个村级宣传栏开展宣传。", Role.PLANS, None),
         # faithful: a plan without a plan word in a 下步打算 section
         ("三、下一步工作打算\n新建新时代文明实践示范点6个。", None, None),
+        # faithful: in a 下步打算 "实现…" after the measure is its aim
+        (
+            "三、下一步工作打算\n新建新时代文明实践示范点6个，实现文明实践阵地提质扩面。",
+            None,
+            None,
+        ),
     ],
 )
 def test_status_shift(draft: str, role: Role | None, expected: str | None) -> None:

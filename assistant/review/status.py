@@ -116,17 +116,18 @@ def _regions(ctx: Context, k: int) -> list[Region]:
         while hi + 1 < len(cls) and owner[hi + 1] in (None, fi):
             hi += 1
         start, end = cls[lo][0], cls[hi][1]
-        planned, done = _marks(draft, cls[lo : hi + 1], fi.fact.text)
+        planned, done = _marks(draft, cls[lo : hi + 1], fi.fact.text, ctx.roles[k] in PLAN)
         out.append(Region(fi, cls[i], start, end, planned, done))
     return out
 
 
 def _marks(
-    draft: str, clauses: list[tuple[int, int]], fact_text: str = ""
+    draft: str, clauses: list[tuple[int, int]], fact_text: str = "", plan_section: bool = False
 ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """Plan and done words of some clauses; a done word after a plan word in its clause is part
-    of the plan ("争取年内完成", "力争建成"), and a result word the fact itself uses is its
-    content ("ERP系统上线运行" for "已完成ERP系统上线")."""
+    of the plan ("争取年内完成", "力争建成"), a result word the fact itself uses is its
+    content ("ERP系统上线运行" for "已完成ERP系统上线"), and in a 下步打算 "实现…" after a
+    measure is its aim ("推进信息平台建设，实现检查结果互认")."""
     planned: list[tuple[int, int]] = []
     done: list[tuple[int, int]] = []
     for a, b in clauses:
@@ -135,7 +136,7 @@ def _marks(
         found += [
             ("done", m.start(), m.end())
             for m in _MORE_DONE.finditer(text)
-            if m.group()[:2] not in fact_text
+            if m.group()[:2] not in fact_text and not (plan_section and m.group().startswith("实现"))
         ]
         found += [("planned", m.start(), m.end()) for m in _MORE_PLANNED.finditer(text)]
         found.sort(key=lambda x: x[1])
