@@ -7,7 +7,6 @@ from assistant.models import Flag
 from assistant.review.context import Context, FactInfo, short
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import citations, cited_ids
-from assistant.text.quantities import extract_quantities
 
 # Below this share of the cited fact's bigrams found in the sentence, the fact "shares nothing".
 SHARES_NOTHING = 0.12
@@ -22,12 +21,12 @@ def wrong_citation(ctx: Context) -> list[Flag]:
         prev = 0
         for c in marks:
             # what a citation vouches for: the words since the previous citation
-            seg = text[prev : c.start]
-            if len(bigrams(seg)) < 3:
-                seg = text
+            a, b = prev, c.start
+            if len(bigrams(text[a:b])) < 3:
+                a, b = 0, len(text)
             prev = c.end
-            grams = bigrams(seg)
-            qs = [q for q in extract_quantities(seg) if q.kind != "year"]
+            grams = bigrams(text[a:b])
+            qs = [q for q in ctx.quantities if s + a <= q.start < s + b and q.kind != "year"]
             ids = cited_ids(c.text)
             for fid in (i for i in ids if i in by_id):
                 given = frozenset().union(*(ctx.fq.facts_of(q) for q in qs))

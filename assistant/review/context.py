@@ -177,12 +177,22 @@ class FactQuantities:
     def __init__(self, fact_qs: list[tuple[str, Quantity, str]]) -> None:
         self.fact_qs = fact_qs
         self._memo: dict[tuple[float, str, str, str], frozenset[str]] = {}
+        # a count matches only a count or a year of an equal value; dates and years are
+        # compared part by part with all
+        self._by_value: dict[float, list[tuple[str, Quantity]]] = {}
+        self._all = [(fid, fq) for fid, fq, _ in fact_qs]
+        for fid, fq, _ in fact_qs:
+            if fq.kind in ("quantity", "year"):
+                self._by_value.setdefault(round(fq.value, 6), []).append((fid, fq))
 
     def facts_of(self, q: Quantity) -> frozenset[str]:
         key = (q.value, q.unit, q.qualifier, q.kind)
         hit = self._memo.get(key)
         if hit is None:
-            hit = frozenset(fid for fid, fq, _ in self.fact_qs if quantity_matches(q, fq))
+            pool = (
+                self._by_value.get(round(q.value, 6), []) if q.kind == "quantity" else self._all
+            )
+            hit = frozenset(fid for fid, fq in pool if quantity_matches(q, fq))
             self._memo[key] = hit
         return hit
 

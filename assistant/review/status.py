@@ -24,7 +24,6 @@ from assistant.review.numbers import bigrams, coverage
 from assistant.review.sections import PLAN, RETRO
 from assistant.text.citations import cited_ids
 from assistant.text.factkind import fact_kind, kind_is_clear, reports_deed
-from assistant.text.quantities import extract_quantities
 from assistant.text.spans import clause_spans
 from assistant.text.status import status_marks
 
@@ -90,7 +89,7 @@ def _regions(ctx: Context, k: int) -> list[Region]:
     best_of: dict[str, tuple[float, int]] = {}
     for i, (a, b) in enumerate(cls):
         grams = bigrams(draft[a:b])
-        qs = [q for q in extract_quantities(draft[a:b]) if q.kind != "year"]
+        qs = [q for q in ctx.quantities if a <= q.start < b and q.kind != "year"]
         top: tuple[float, FactInfo | None] = (0.0, None)
         cited = cited_ids(draft[a:b])
         for fi in facts:
