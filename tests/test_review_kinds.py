@@ -166,6 +166,14 @@ def _hit(texts: list[str], expected: str | None) -> bool:
             None,
         ),
         ("一是心理健康教师配备紧张，专职心理教师仅4名。", PROBLEMS[:1], Role.PROBLEMS, None),
+        # faithful: the work itself went well; what a shortcoming holds back
+        ("妥善处置网络舆情9起，舆情处置工作扎实有序推进。", IDEOLOGY, Role.ACHIEVEMENTS, None),
+        (
+            "一是专职心理教师仅4名，在一定程度上影响了心理辅导效果。",
+            PROBLEMS[:1],
+            Role.PROBLEMS,
+            None,
+        ),
     ],
 )
 def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expected: str) -> None:

@@ -48,8 +48,13 @@ _EVALUATION = re.compile(
     # a purpose clause after the deed ("发挥榜样示范作用", "引导学生扣好人生第一粒扣子")
     r"|^(?:发挥|引导|树立|壮大|形成|激励|弘扬|传承|护航|厚植|涵养|汇聚|讲好|唱响)"
     r"|^难以(?:适应|满足|应对)"
+    # what a shortcoming holds back, and the call to heed it ("在一定程度上影响了教学效果")
+    r"|^(?:这|此|这一问题|这些问题)?(?:在)?(?:一定程度上)?(?:影响|制约|阻碍|限制|削弱)(?:了|着)?"
+    r"|(?:需要|亟需|应当|必须)?引起.{0,6}重视$"
     r"|(?:日益|更加|不断|持续|稳步|明显|显著|进一步|逐步)(?:浓厚|和谐|壮大|改善|提升|增强|优化|巩固|规范"
     r"|有序|向好|完善|提高|加强|凸显|彰显|深入人心|扩大|拓展|拓宽|延伸|增加|上升)$"
+    # the work itself went well ("隐患排查扎实开展", "校园安全工作扎实有序推进")
+    r"|(?:扎实|有序|稳步|深入|有力|顺利|全面|积极|高效){1,3}(?:推进|开展|实施|落实|运行)$"
 )
 # An outcome and its trend: what the work led to, which the facts must say.
 OUTCOME_TREND = re.compile(
