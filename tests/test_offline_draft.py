@@ -298,7 +298,7 @@ def test_shorten_without_a_figure_cuts_a_fifth() -> None:
 
 def test_no_usable_facts_leaves_a_visible_gap() -> None:
     draft = draft_offline(Role.PROBLEMS, facts_of("。"), [exemplar(PROBLEMS_000, Role.PROBLEMS)])
-    assert draft.endswith("一是【待补充：本部分的具体内容】。")
+    assert draft.endswith("不足。【待补充：本部分的具体内容】。")  # one point: no 一是 alone
 
 
 def test_shorten_is_a_no_op_when_short_enough() -> None:
@@ -446,3 +446,28 @@ def test_an_opening_states_the_most_general_results() -> None:
     sel = select_facts(Role.PREAMBLE, facts)
     assert [f.id for f in sel.used] == ["F1", "F3"]  # results that share 理论学习 with the rest
     assert sel.elsewhere == {Role.ACHIEVEMENTS: ["F4"], Role.PROBLEMS: ["F2"], Role.PLANS: ["F5"]}
+
+
+@pytest.mark.parametrize(
+    ("role", "sample", "heading"),
+    [
+        # the sample's ordinal is its place in its own report, not in the user's
+        (Role.PROBLEMS, "五、存在的不足\n一是学习形式单一；二是队伍力量薄弱。", "二、存在的不足"),
+        (Role.PLANS, "六、下一步工作打算\n一是加强理论武装；二是建强工作队伍。", "三、下一步工作打算"),
+        (Role.ACHIEVEMENTS, "三、主要做法\n一是强化理论武装；二是压实工作责任。", "一、主要做法"),
+    ],
+)
+def test_a_lone_section_is_numbered_by_its_role_not_the_samples_place(
+    role: Role, sample: str, heading: str
+) -> None:
+    facts = facts_of("理论学习形式单一，以集中读文件为主", "基层专职宣传干部仅有3名")
+    draft = draft_offline(role, facts, [exemplar(sample, role)])
+    assert draft.split("\n")[0] == heading
+
+
+def test_a_single_point_has_no_lone_enumerator() -> None:
+    sample = "五、存在的不足\n一是学习形式单一；二是队伍力量薄弱。"
+    draft = draft_offline(Role.PROBLEMS, facts_of("档案室漏水3处"), [exemplar(sample, Role.PROBLEMS)])
+    assert draft == "二、存在的不足\n档案室漏水3处〔F1〕。"
+    two = draft_offline(Role.PROBLEMS, facts_of("档案室漏水3处", "库房设备老旧"), [exemplar(sample, Role.PROBLEMS)])
+    assert "一是档案室漏水3处〔F1〕；二是库房设备老旧〔F2〕。" in two

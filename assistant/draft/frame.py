@@ -390,6 +390,8 @@ def render(frame: Frame, connectives: bool = True) -> str:
         paras.append(frame.heading)
     opening = "".join(frame.opening)
     items = frame.items
+    # one point is not a list: no "一是" standing alone
+    marker = (lambda st, k: "") if len(items) == 1 else point_marker
     if frame.layout == "children":
         if opening:
             paras.append(opening)
@@ -409,7 +411,7 @@ def render(frame: Frame, connectives: bool = True) -> str:
         for k, it in enumerate(items, 1):
             lead = (it.lead or PLACEHOLDER_LEAD) + "。" if frame.has_leads else ""
             body = _join_segs(it.segs, "。", connectives)
-            paras.append(point_marker(frame.style, k) + lead + (body + "。" if body else ""))
+            paras.append(marker(frame.style, k) + lead + (body + "。" if body else ""))
     elif frame.layout == "prose" and not items:
         if opening:
             paras.append(opening)
@@ -419,7 +421,7 @@ def render(frame: Frame, connectives: bool = True) -> str:
         for k, it in enumerate(items, 1):
             lead = (it.lead or PLACEHOLDER_LEAD) + "。" if frame.has_leads else ""
             body = _join_segs(it.segs, joiner, connectives)
-            chunks.append(point_marker(frame.style, k) + lead + body)
+            chunks.append(marker(frame.style, k) + lead + body)
         text = frame.sep.join(chunks) + ("。" if chunks else "")
         if opening and frame.opening_inline:
             paras.append(opening + text)

@@ -152,6 +152,12 @@ def build_frame(
     )
     if parsed and not base.heading_marker and role not in (Role.PREAMBLE, Role.CLOSING):
         frame.heading_marker = DEFAULT_MARKERS.get(role, "")
+    elif frame.heading_marker and not HEADING_IS_CHILD.match(frame.heading_marker):
+        # The sample's ordinal is its place in its own report ("五、存在的不足"). A lone section
+        # takes its role's place in the usual report instead (一、工作情况 二、存在问题 三、下步打算,
+        # the numbering of plan.default_plan), which is where a user pastes it; a section of the
+        # conversation's outline gets the outline's heading from the service.
+        frame.heading_marker = DEFAULT_MARKERS.get(role, frame.heading_marker)
     frame.title = _title_for(role, base) if frame.heading_marker else ""
     if frame.heading_marker and HEADING_IS_CHILD.match(frame.heading_marker):
         # A （一） sample is one part of a larger section: its heading names that part's
