@@ -68,3 +68,45 @@ def test_the_table_is_a_file_users_can_extend(tmp_path: Path) -> None:
     mine_file = tmp_path / "lead_phrases.toml"
     mine_file.write_text(text.replace('verbs = ["持续深化"', 'verbs = ["奋力推进", "持续深化"'), encoding="utf-8")
     assert build_lead(Role.PLANS, ["将开展统计法治宣传月"], 0, load_table(mine_file)) == "奋力推进法治宣传"
+
+
+@pytest.mark.parametrize(
+    ("fact", "name"),
+    [
+        # a known compound name stays whole in the key terms and in every role's lead phrase
+        ("建成新时代文明实践站12个", "新时代文明实践站"),
+        ("下一步将建设新时代文明实践中心", "新时代文明实践中心"),
+        ("建设智慧社区平台3个", "智慧社区平台"),
+        ("推进“一网通办”改革", "一网通办"),
+        # a quoted name is one word too
+        ("开展“我们的节日”主题活动15场", "我们的节日"),
+    ],
+)
+def test_lead_phrases_keep_names_whole(fact: str, name: str) -> None:
+    assert name in [t.text for t in key_terms(fact)]
+    for k, role in enumerate((Role.ACHIEVEMENTS, Role.PROBLEMS, Role.PLANS)):
+        lead = build_lead(role, [fact], k, TABLE)
+        assert lead is not None and name in lead, lead
+
+
+@pytest.mark.parametrize(
+    ("fact", "cut"),
+    [
+        ("建成新时代文明实践站12个", "时代文明实践"),  # the reported cut: 新时代文明实践站
+        ("组建乡村振兴讲师团", "振兴讲师团"),  # 乡村振兴 is a name, not 乡村 + 振兴
+        ("完善12345政务服务便民热线", "服务便民热线"),  # 政务服务 cut in half
+    ],
+)
+def test_lead_phrases_never_start_inside_a_name(fact: str, cut: str) -> None:
+    # the cut part right at the start or right after a 2- or 4-character verb (强化/持续深化)
+    for k, role in enumerate((Role.ACHIEVEMENTS, Role.PROBLEMS, Role.PLANS)):
+        lead = build_lead(role, [fact], k, TABLE) or ""
+        assert not lead.startswith(cut) and not re.search(r"^(?:..|....)" + cut, lead), lead
+
+
+def test_a_name_is_taken_only_at_jiebas_own_word_boundaries() -> None:
+    from assistant.draft.leads import words
+
+    # the name is one word; its parts (新/时代/文明/实践/站) are gone
+    assert ("新时代文明实践站", "name") in words("建成新时代文明实践站12个", ["新时代文明实践站"])
+    assert all(w != "文明" for w, _ in words("建成新时代文明实践站12个", ["新时代文明实践站"]))

@@ -66,6 +66,7 @@ class PhraseTable:
     fallback: tuple[str, ...] = ()
     predicates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
+    names: tuple[str, ...] = ()  # compound names kept whole, longest first
 
     def with_mined(self, verbs: Sequence[str], results: Sequence[str]) -> PhraseTable:
         """This table with the samples' own verbs and results appended (no repeats)."""
@@ -76,6 +77,7 @@ class PhraseTable:
             fallback=self.fallback,
             predicates=self.predicates,
             defaults=self.defaults,
+            names=self.names,
         )
 
 
@@ -98,6 +100,7 @@ def _load(path: str, mtime_ns: int) -> PhraseTable:
         fallback=tuple(ach.get("fallback", ())),
         predicates=preds,
         defaults=defaults,
+        names=tuple(sorted({str(n) for n in data.get("names", {}).get("compounds", ())}, key=lambda n: (-len(n), n))),
     )
 
 
@@ -137,12 +140,58 @@ def _last_words(words: tuple[str, ...], limit: int) -> tuple[str, ...]:
     return tuple(kept)
 
 
+# The flag a known or quoted name gets: a topic word whatever its characters (一网通办, 智慧社区).
+NAME_FLAG = "name"
+_OPEN_QUOTE = "“\"「『"
+_CLOSE_QUOTE = "”\"」』"
+_QUOTED_NAME = re.compile(r"[\u4e00-\u9fff]{2,8}")
+
+
+def words(text: str, names: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """jieba's words and POS flags, with the known ``names`` and quoted names (“我们的节日”) each
+    one word, so nothing built from the words can start or end inside a name. A name is only
+    taken where jieba's own word boundaries fall at both its ends."""
+    pairs = [(p.word, p.flag) for p in pseg.lcut(text)]
+    starts: list[int] = []
+    pos = 0
+    for w, _ in pairs:
+        starts.append(pos)
+        pos += len(w)
+    ends = {st + len(w): i for i, (st, (w, _)) in enumerate(zip(starts, pairs, strict=True))}
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(pairs):
+        st = starts[i]
+        j = None
+        if pairs[i][0] in _OPEN_QUOTE:
+            close = min((k for k in (text.find(q, st + 1) for q in _CLOSE_QUOTE) if k > 0), default=-1)
+            inner = text[st + 1 : close] if close > 0 else ""
+            if _QUOTED_NAME.fullmatch(inner) and (close in ends and ends[close] >= i):
+                out.append(pairs[i])
+                out.append((inner, NAME_FLAG))
+                i = ends[close] + 1
+                continue
+        for name in names:
+            if text.startswith(name, st) and (st + len(name)) in ends:
+                j = ends[st + len(name)]
+                break
+        if j is not None and j > i:
+            out.append((text[st : starts[j] + len(pairs[j][0])], NAME_FLAG))
+            i = j + 1
+        else:
+            out.append(pairs[i])
+            i += 1
+    return out
+
+
 def is_topic_word(word: str) -> bool:
     """A word that can name a topic (not a cue, a measure, a time or a generic word)."""
     return bool(_CJK2.match(word)) and word not in _NOT_TOPIC and clean_for_copy(word)
 
 
 def _topic_word(word: str, flag: str) -> str | None:
+    if flag == NAME_FLAG:
+        return word
     word = _CUE_TAIL.sub("", word) if len(word) > 3 else word
     if (
         _CJK2.match(word)
@@ -154,11 +203,15 @@ def _topic_word(word: str, flag: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
 def key_terms(text: str) -> tuple[Term, ...]:
     """The fact's topic runs in order: consecutive topic words joined, at most six characters
-    (the head of a Chinese noun phrase is at its end, so a long run keeps its last words). A
-    lone verb before a run ("评选“文明家庭”") is that run's verb."""
+    (the head of a Chinese noun phrase is at its end, so a long run keeps its last words, and a
+    name is one word: never cut). A lone verb before a run ("评选“文明家庭”") is that run's verb."""
+    return _key_terms(text, load_table().names)
+
+
+@lru_cache(maxsize=4096)
+def _key_terms(text: str, names: tuple[str, ...]) -> tuple[Term, ...]:
     out: list[Term] = []
     run: list[tuple[str, str, int]] = []
     pending: str | None = None
@@ -179,8 +232,7 @@ def key_terms(text: str) -> tuple[Term, ...]:
         out.append(Term(kept, verb, words[len(words) - len(kept)][2]))
         run.clear()
 
-    for pair in pseg.lcut(text):
-        word, flag = pair.word, pair.flag
+    for word, flag in words(text, names):
         topic = _topic_word(word, flag)
         if topic is not None:
             run.append((topic, flag, pos))
