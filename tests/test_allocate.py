@@ -49,6 +49,30 @@ from assistant.text.facts import parse_facts
         ("上半年已建成3个示范点", Role.ACHIEVEMENTS),
         ("年内累计完成投资5亿元", Role.ACHIEVEMENTS),
         ("个别窗口高峰期排队超过40分钟", Role.PROBLEMS),
+        # shortfall grammar beyond the dev sets (fresh wording from other fields)
+        ("基层医疗机构人才引不进、留不住", Role.PROBLEMS),
+        ("少数干部存在“等靠要”思想", Role.PROBLEMS),
+        ("财政收支矛盾突出", Role.PROBLEMS),
+        ("乡村医生队伍老龄化严重", Role.PROBLEMS),
+        ("部分学校大班额问题依然存在", Role.PROBLEMS),
+        ("防汛物资储备不充足", Role.PROBLEMS),
+        ("污水管网雨污混接问题较多", Role.PROBLEMS),
+        ("品牌影响力有限", Role.PROBLEMS),
+        ("全年发生一般事故3起，死亡2人", Role.PROBLEMS),
+        ("学生近视率达到52%", Role.PROBLEMS),
+        ("基层化解能力弱，矛盾上行", Role.PROBLEMS),
+        # ... but a deed that solves the trouble it names is a result, and so is harm avoided
+        ("帮助企业解决用工难题230个", Role.ACHIEVEMENTS),
+        ("全年未发生较大以上安全事故", Role.ACHIEVEMENTS),
+        ("为困难群众发放救助金1260万元", Role.ACHIEVEMENTS),
+        ("在全市营商环境评价中位列第一", Role.ACHIEVEMENTS),
+        ("持续开展送文化下乡活动36场", Role.ACHIEVEMENTS),
+        # a bare action (no status word, no count, no result) is an intention
+        ("推进数字化转型，打造智慧园区", Role.PLANS),
+        ("组织开展技能人才评价", Role.PLANS),
+        ("探索建立跨区域执法协作机制", Role.PLANS),
+        ("确保完成年度减排任务", Role.PLANS),
+        ("谋划储备重大项目50个以上", Role.PLANS),
         ("一线班组长更换频繁，安全管理经验断层", Role.PROBLEMS),
         # a target is a plan; a done word before 计划 keeps it a result
         ("2026年PM2.5浓度目标控制在30微克/立方米以内", Role.PLANS),
@@ -76,6 +100,9 @@ def test_fact_kind(text: str, kind: Role) -> None:
         ("新增A级景区2家", True),
         ("专职心理老师仅4名", True),
         ("明年推出3条精品研学线路", True),
+        ("获评省级文明单位", True),
+        ("全县文物安全形势平稳", True),
+        ("创成国家级全域旅游示范区", True),
     ],
 )
 def test_kind_is_clear_only_with_evidence(text: str, clear: bool) -> None:

@@ -8,9 +8,13 @@ tests/test_allocate.py.
 
 from __future__ import annotations
 
+import logging
 import re
+from functools import lru_cache
+from typing import Any
 
 from assistant.models import Fact, Role
+from assistant.text.numerals import cn_to_int
 
 # Words that mark a shortcoming ("形式单一", "力量薄弱", "仅有3名", "有待提高", "不到2人").
 _PROBLEM_RE = re.compile(
@@ -19,7 +23,8 @@ _PROBLEM_RE = re.compile(
     r"有待|短板|滞后|落后|老化|流失|偏少|偏低|偏高|较少|较弱|仅有|只有|仅|尚未|尚不|未能|未及时|"
     r"(?<![全从])未(?!发生|出现|发现)(?=[\u4e00-\u9fff])|"
     # 低 as the predicate ("比例低"), not a word's first half ("低效资产", "低温储备粮仓")
-    r"存在.{0,6}问题|问题突出|问题仍|仍存在|仍然存在|差距|难(?!度)|慢|弱|低(?=$|[，,。；;、）)])|亏损|"
+    r"存在.{0,6}问题|问题突出|问题仍|仍存在|仍然存在|差距|亏损|"
+    r"难(?!度|群众|家庭|职工|学生|户|人员|党员|老人|儿童|企业|残疾)|慢|弱|低(?=$|[，,。；;、）)])|有限|堵点|痛点|"
     r"压力大|流动大|同质化|卡顿|漏报|多为兼职|"
     # the genre's usual shortfall wording beyond the dev sets' own
     r"不明显|不突出|不理想|不稳定|不协调|不匹配|不一致|参差不齐|流于形式|走过场|形式主义|"
@@ -35,10 +40,29 @@ _PROBLEM_RE = re.compile(
     r"(?<![多减缺不很较最至稀年])少(?=$|[，,。；;、）)])|问题.{0,4}突出|时有发生|屡禁不止|"
     r"意识[差弱淡]|(?<![反])差(?=$|[，,。；;、])|"
     # waiting and turnover ("排队超过40分钟", "更换频繁", "经验断层")
-    r"排队|频繁(?=$|[，,。；;、])|断层|断档"
+    r"排队|频繁(?=$|[，,。；;、])|断层|断档|"
+    # a potential complement said in the negative ("引不进、留不住", "管不住"), a mindset or
+    # hazard that exists ("存在“等靠要”思想"), tension ("矛盾突出"), frictions with the public
+    r"[\u4e00-\u9fff]不[进住动起](?=$|[，,。；;、])|存在.{0,10}(?:思想|现象|倾向|隐患|风险|漏洞)|"
+    r"(?:矛盾|风险|压力)(?:突出|较大|凸显|加大)|生硬|有意见|流动性?[大强高]|"
+    # harm that happened or a bad rate that stands ("发生一般事故3起", "近视率达到52%")
+    r"(?<![未无])(?<!没有)发生.{0,8}(?:事故|火灾|案件|事件)|(?:死亡|受伤)\d|"
+    r"(?:近视|发病|事故|死亡|空置|负债|辍学|失业)率(?:达到?|为|上升|升至|增至|提高)|"
+    # a state that persists or weighs ("问题依然存在", "老龄化严重", "力量分散", "难度大"), many of
+    # a bad thing ("问题较多"), and 不 + a quality closing a clause ("不充足", "把握不准")
+    r"问题.{0,6}存在|依然存在|依旧存在|严重|老龄化|分散|碎片化|难度[大较高]|"
+    r"(?:问题|隐患|矛盾|短板|风险|漏洞)(?:较|偏|很|比较)?多|"
+    r"(?<![从决毫并])不(?![断少同变减停懈止仅但落])[\u4e00-\u9fff]{1,2}(?=$|[，,。；;、])"
 )
+# A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
+_SOLVE_RE = re.compile(r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治")
+# ... the trouble being a thing the deed acts on, not a quality ("化解能力弱" is a shortfall).
+_TROUBLE_RE = re.compile(
+    r"难题|难点|堵点|痛点|问题|隐患|矛盾|短板|风险|投诉|积压|欠账|瓶颈|空白|盲区|死角|漏洞|差距|缺口"
+)
+_CLAUSE_START = re.compile(r"[，,；;。]")
 # A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
-_RANK_RE = re.compile(r"(?:排名|排位|位列|位居|居).{0,6}第\s*(\d+)")
+_RANK_RE = re.compile(r"(?:排名|排位|位列|位居|居).{0,6}第\s*([\d一二三四五六七八九十]+)")
 # Words that mark a cause ("由于…", "根源在于…", "意识淡薄", "重视不够").
 _CAUSE_RE = re.compile(
     r"原因|根源|由于|导致|源于|归因|意识淡薄|认识不到位|认识不足|重视不够|重视程度不够|"
@@ -47,23 +71,33 @@ _CAUSE_RE = re.compile(
 )
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
-    r"^(?:下一步|下步|明年|今后|来年|\d{4}年将|将要|要|需要|必须|加快|着力|持续|进一步|全面|"
-    r"积极|稳步|深入|推动|筹备|谋划|启动|确保)|力争|计划|拟|打算|争取|目标|预计|"
+    r"^(?:下一步|下步|明年|今后|来年|\d{4}年将|将要|要|需要|必须|谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|"
     r"准备|筹建|将于|今年将|明年将"
+)
+# A resolve verb at the front of a fact that reports no count ("着手编制…规划", "探索建立…机制",
+# "全面推进…创建"); with a count ("持续开展送文化下乡活动36场") it is a result.
+_PLAN_FRONT_RE = re.compile(
+    r"^(?:加快|着力|持续|进一步|全面|积极|稳步|深入|推动|筹备|谋划|启动|确保|着手|探索|逐步|抓好|"
+    r"做好|健全|全力|争创|加大|统筹|扩大|优化|巩固|用好|建立健全|研究制定|力促|大力)"
 )
 # Words that mark something done; a fact with none of these (and no other cue) is of unclear
 # kind. A count with its measure word ("化解积案17件", "智慧教室24间") reports a result.
 _DEED = (
     r"已|开展|召开|举办|举行|组织|完成|建成|新建|新增|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
-    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到"
+    r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到|"
+    # honours and the deeds a results list states without a count ("获评省级文明单位", "推行…")
+    r"获评|入选|授予|推行|更新为|引进|组建|开通|上线|投用|启用|办结|化解|整治|创成|平稳|前列"
 )
 _DEED_RE = re.compile(_DEED)
-_DONE_RE = re.compile(
-    _DEED + r"|"
+_COUNT = (
     r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:[万亿](?![\u4e00-\u9fff])|[万亿]?\s*"
     r"(?:次|场|篇|期|个|人次|名|条|项|家|%|节|户|件|起|间|人|元|轮|处|所|座|亩|公里|批|支|部|套|台|"
     r"吨|辆|张|份|册|本|场次|课时|学时|小时|天|家次|车次|宗|单|笔|株|棵|平方米|米))"
 )
+_COUNT_RE = re.compile(_COUNT)
+_DONE_RE = re.compile(_DEED + "|" + _COUNT)
+# A resolve at the front ("确保完成年度减排任务"): a plan, whatever done verb follows.
+_FIRM_PLAN_RE = re.compile(r"^(?:确保|务必|必须)(?!了)")
 # Intentions said outright (beyond fact.status): a fact opening with 持续/进一步 is a plan only
 # when nothing else is known of it.
 _PLAN_SAID_RE = re.compile(r"^(?:下一步|下步|今后|来年)|力争|计划|拟|打算|争取|目标|预计|将于")
@@ -73,13 +107,20 @@ def fact_kind(fact: Fact) -> Role:
     """The section role a fact most naturally serves: achievements, problems, causes or plans."""
     text = fact.text
     # fact.status already reads a time ahead ("年底前建成…") as planned (text.status)
-    if fact.status == "planned" or (fact.status != "done" and _PLAN_RE.search(text)):
+    if (
+        fact.status == "planned"
+        or _FIRM_PLAN_RE.search(text)
+        or (fact.status != "done" and _PLAN_RE.search(text))
+        or (fact.status != "done" and _PLAN_FRONT_RE.search(text) and not _COUNT_RE.search(text))
+    ):
         return Role.PLANS
     if _CAUSE_RE.search(text):
         return Role.CAUSES
     # a shortfall word outranks a count: "仅开展2次" is a problem, not a result
-    if _PROBLEM_RE.search(text) or _low_rank(text):
+    if _shortfall(text) or _low_rank(text):
         return Role.PROBLEMS
+    if _bare_action(fact):
+        return Role.PLANS
     return Role.ACHIEVEMENTS
 
 
@@ -88,16 +129,58 @@ def reports_deed(fact: Fact) -> bool:
     return fact.status == "done" or bool(_DEED_RE.search(fact.text))
 
 
-def _low_rank(text: str) -> bool:
+# A result said without a count: an honour, an outcome, a level held or reached.
+_RESULT_RE = re.compile(
+    r"获评|荣获|评为|入选|授予|创成|获得|实现|达到|增长|提高到|提升到|下降|保持|稳定在|前列|"
+    r"第[一二三1-3](?![\d十])|无.{0,8}(?:事故|事件|案件)|平稳|向好|全覆盖|零发生"
+)
+
+
+def _bare_action(fact: Fact) -> bool:
+    """A fact that opens with what is to be done and reports nothing done: no status word, no
+    count, no result ("推进数字化转型，打造智慧园区", "组织开展技能人才评价"). Results are
+    reported with a count or a done word; a bare action is an intention."""
+    text = fact.text.strip()
+    if fact.status != "none" or _COUNT_RE.search(text) or _RESULT_RE.search(text):
+        return False
+    first = next(iter(_pseg().lcut(text[:8])), None)
+    return first is not None and first.flag.startswith("v") and len(first.word) >= 2
+
+
+@lru_cache(maxsize=1)
+def _pseg() -> Any:
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(logging.WARNING)
+    return jieba.posseg
+
+
+def _shortfall(text: str) -> bool:
+    """A shortfall word that no deed before it in its clause solves."""
+    for m in _PROBLEM_RE.finditer(text):
+        start = max((c.end() for c in _CLAUSE_START.finditer(text, 0, m.start())), default=0)
+        trouble = any(t.start() <= m.start() < t.end() for t in _TROUBLE_RE.finditer(text, start))
+        if not (trouble and _SOLVE_RE.search(text, start, m.start())):
+            return True
+    return False
+
+
+def _rank(text: str) -> int | None:
     m = _RANK_RE.search(text)
-    return m is not None and int(m.group(1)) > 3
+    return (int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))) if m else None
+
+
+def _low_rank(text: str) -> bool:
+    r = _rank(text)
+    return r is not None and r > 3
 
 
 def kind_is_clear(fact: Fact) -> bool:
     """False for a fact that names no result, shortcoming, cause or intention ("网络安全")."""
     if fact_kind(fact) is not Role.ACHIEVEMENTS:
         return True
-    return fact.status == "done" or bool(_DONE_RE.search(fact.text))
+    return fact.status == "done" or bool(_DONE_RE.search(fact.text)) or _rank(fact.text) is not None
 
 
 # The kinds a section of each role takes (causes serve 存在问题 when there is no 原因分析).
