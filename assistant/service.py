@@ -331,7 +331,7 @@ class Assistant:
 
         ``heading`` (a plan's heading line, "二、存在的主要问题") replaces the draft's own."""
         from assistant.draft.frame import replace_heading
-        from assistant.draft.offline import draft_offline
+        from assistant.draft.offline import draft_offline, number_lone_section
 
         role_ = parse_role(role)
         fact_list = self.parse_facts(facts) if isinstance(facts, str) else list(facts)
@@ -357,7 +357,10 @@ class Assistant:
             self._engine(engine),
             offline_text,
             llm_chunks,
-            postprocess=lambda text: replace_heading(text, heading or ""),
+            # without a plan's heading a model's section is numbered by its role, as offline
+            postprocess=lambda text: (
+                replace_heading(text, heading) if heading else number_lone_section(text, role_)
+            ),
         )
 
     def stream_revision(

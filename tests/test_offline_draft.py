@@ -471,3 +471,20 @@ def test_a_single_point_has_no_lone_enumerator() -> None:
     assert draft == "二、存在的不足\n档案室漏水3处〔F1〕。"
     two = draft_offline(Role.PROBLEMS, facts_of("档案室漏水3处", "库房设备老旧"), [exemplar(sample, Role.PROBLEMS)])
     assert "一是档案室漏水3处〔F1〕；二是库房设备老旧〔F2〕。" in two
+
+
+@pytest.mark.parametrize(
+    ("role", "text", "expected"),
+    [
+        # a model's lone section is numbered by its role too, as the offline one
+        (Role.PROBLEMS, "五、存在的不足\n一是学习形式单一〔F1〕。", "二、存在的不足\n一是学习形式单一〔F1〕。"),
+        (Role.PLANS, "六、下一步工作打算", "三、下一步工作打算"),
+        # a child heading or a section without a heading is left alone
+        (Role.PROBLEMS, "（一）存在的不足\n一是学习形式单一。", "（一）存在的不足\n一是学习形式单一。"),
+        (Role.PROBLEMS, "一是学习形式单一；二是力量薄弱。", "一是学习形式单一；二是力量薄弱。"),
+    ],
+)
+def test_a_models_lone_section_is_numbered_by_its_role(role: Role, text: str, expected: str) -> None:
+    from assistant.draft.offline import number_lone_section
+
+    assert number_lone_section(text, role) == expected

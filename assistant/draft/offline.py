@@ -179,6 +179,18 @@ def build_frame(
 
 
 HEADING_IS_CHILD = re.compile(r"^（|^\d")
+_LEVEL1 = re.compile(rf"^{CN_NUM}、")
+
+
+def number_lone_section(text: str, role: Role) -> str:
+    """A model's draft of a lone section numbered as build_frame numbers the offline one: its
+    heading "五、存在的不足" (the sample's place) becomes "二、存在的不足" (the role's place)."""
+    first, sep, rest = text.partition("\n")
+    m = _LEVEL1.match(first.strip())
+    marker = DEFAULT_MARKERS.get(role)
+    if m is None or marker is None or len(first.strip()) > 30 or "。" in first.strip()[:-1]:
+        return text
+    return marker + first.strip()[m.end() :] + sep + rest
 
 
 def _apply_shape(frame: Frame, shape: WantedShape) -> None:
