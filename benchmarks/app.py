@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -99,6 +100,37 @@ def _time_draft(browser: Any, env: dict[str, str], cwd: Path) -> tuple[float, fl
         stop(proc)
 
 
+# The script's first run in a fresh process (Streamlit's AppTest: no browser, no server), in
+# CPU seconds: on a loaded machine the browser timings above swing by 2x, CPU time much less.
+_FIRST_RUN = """
+import os, resource, sys, time
+os.environ.update(ASSISTANT_DATA_DIR=sys.argv[2], ANONYMIZED_TELEMETRY="False")
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=180)
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+c0, w0 = cpu(), time.perf_counter()
+at.run()
+assert not at.exception, at.exception
+print(cpu() - c0, time.perf_counter() - w0)
+"""
+
+
+def _first_run(script: Path, data: Path, cwd: Path) -> tuple[float, float]:
+    """(CPU s, wall s) of ``script``'s first run in a new process, on a copy of ``data``."""
+    copy = cwd / "first-run-data"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(data, copy)
+    env = {**app_env(copy), "ASSISTANT_KNOWLEDGE_DIR": str(ROOT / "knowledge")}
+    out = subprocess.run(
+        [sys.executable, "-c", _FIRST_RUN, str(script), str(copy)],
+        env=env, cwd=cwd, capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    cpu, wall = out.stdout.split()[-2:]
+    return float(cpu), float(wall)
+
+
 def _bare_draft_s(data_dir: Path) -> float:
     from assistant.config import Settings
     from assistant.service import Assistant
@@ -159,6 +191,8 @@ def run() -> None:
                     drafts.append(_time_draft(browser, app_env(copy), work))
             finally:
                 browser.close()
+        firsts = [_first_run(ROOT / "app.py", data, work) for _ in range(REPEATS)]
+        hellos = [_first_run(hello, data, work) for _ in range(REPEATS)]
         bare = _bare_draft_s(data)
 
     b, a = statistics.median(base), statistics.median(app)
@@ -178,8 +212,13 @@ def run() -> None:
     )
     print(f"{'Enter → reviewed draft view (panels) on screen':46} {t_view:8.3f}s {bare:8.3f}s")
     print(f"{'  (baseline: bare Assistant.draft, index loaded)':46}")
+    f_cpu = statistics.median(f[0] for f in firsts)
+    h_cpu = statistics.median(h[0] for h in hellos)
+    print(f"{'first run of app.py, fresh process (CPU)':46} {f_cpu:8.2f}s {h_cpu:8.2f}s")
+    print(f"{'  (baseline: hello-world script, same way)':46}")
     print(
-        f"ratios: start {a / b:.2f}× hello-world; draft on screen {t_text / bare:.1f}× bare draft"
+        f"ratios: start {a / b:.2f}× hello-world; draft on screen {t_text / bare:.1f}× bare draft; "
+        f"first run {f_cpu / h_cpu:.2f}× hello-world (CPU)"
     )
 
 

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from assistant.draft.allocate import fact_ranges, select_facts, selection_note
 from assistant.errors import AssistantError, NoFactsError, NothingToAddError
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
@@ -39,8 +38,8 @@ from assistant.ui.state import Ctx
 if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
     from assistant.export import ExportSection
 
-    # planning loads the offline drafter (jieba's tagger, seconds): only once a plan is used,
-    # not for the first page
+    # The planner and the fact allocation load the drafter (jieba, its tagger: seconds): they
+    # are imported where a request needs them, never for the first page.
     from assistant.plan import Plan, PlanItem
 
 PLAN_META_KEY = "plan"  # assistant.plan.META_KEY, known here without loading the planner
@@ -68,10 +67,11 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
     messages = ctx.store.messages(cid)
     hint = st.empty()
     if not messages:
-        hint.info(
+        hint.info(  # an explicit icon: looking for one in the text loads the emoji table
             "可以把本单位的情况直接写在要求里，例如“根据以下情况帮我写存在问题部分：理论学习形式单一；"
             "基层专职宣传干部仅有3名”，也可以先写在上面的“素材”框里（每行一条）。"
-            "说“你能做什么”查看全部用法。"
+            "说“你能做什么”查看全部用法。",
+            icon=":material/lightbulb:",
         )
     for msg in messages:
         _render_message(ctx, msg)
@@ -136,6 +136,7 @@ def _facts_box(ctx: Ctx, cid: int) -> list[Fact]:
 def _take_facts(ctx: Ctx, cid: int, typed: str) -> list[Fact]:
     """Add the facts typed with a request to the conversation's 素材 (no repeats); returns the
     facts of the 素材 that the request carried (new or already there), numbered as in the box."""
+    from assistant.draft.allocate import fact_ranges
     from assistant.text.facts import merge_facts, split_chat_facts
     from assistant.text.facts import norm_fact as norm
 
@@ -254,6 +255,8 @@ def _draft_request(
     """One section from the facts that fit its role; the choice is said before the draft.
     ``lean``: the facts came with the request, so they are the section's unless their words
     clearly say otherwise ("帮我写存在问题部分：档案室漏水3处" is a problem)."""
+    from assistant.draft.allocate import select_facts, selection_note
+
     assert intent.role is not None
     if not facts:
         raise NoFactsError()
@@ -332,6 +335,8 @@ def _check(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
 
 def _redraft_with(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
     """ "把F5也写进去" / "只用F1到F3" / "不用F2": the last section again, with those facts."""
+    from assistant.draft.allocate import fact_ranges, select_facts, selection_note
+
     base = _last_draft(ctx, cid, None)
     if base is None:
         _say(ctx, cid, "还没有草稿。请先说要写哪一部分，例如“只用F1到F3写存在问题”。", kind="notice")
@@ -478,6 +483,8 @@ def _last_draft(ctx: Ctx, cid: int, role: Role | None) -> DraftVersion | None:
 
 
 def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
+    from assistant.draft.allocate import select_facts
+
     base = _last_draft(ctx, cid, intent.role)
     if base is None:
         what = f"“{role_label(intent.role)}”的" if intent.role else ""
