@@ -179,6 +179,22 @@ def test_rename_and_blank_title(store: SessionStore) -> None:
     assert store.get_conversation(c.id).title == "新对话"
 
 
+def test_empty_conversations_are_the_ones_with_nothing_in_them(store: SessionStore) -> None:
+    """What the UI reuses for 新对话 and leaves out of the list: anything in it keeps it."""
+    ids = [store.create_conversation().id for _ in range(6)]
+    store.set_facts(ids[1], "宣传干部仅有3名")
+    store.add_message(ids[2], "user", "帮我写存在问题部分")
+    store.set_meta(ids[3], "plan", "{}")
+    store.set_report_title(ids[4], "2025年工作总结")
+    store.rename_conversation(ids[5], "甲单位")
+    mine = store.empty_conversation_ids()
+    assert mine == {ids[0]}
+    other = store.for_user("oidc:someone-else")
+    assert other.empty_conversation_ids() == set()  # never another user's
+    store.set_facts(ids[1], "")  # emptied again: reusable again
+    assert store.empty_conversation_ids() == {ids[0], ids[1]}
+
+
 def test_delete_cascades_and_leaves_others(store: SessionStore, backend: Backend) -> None:
     keep = store.create_conversation("保留")
     gone = store.create_conversation("删除")
