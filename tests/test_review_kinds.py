@@ -128,6 +128,19 @@ def _hit(texts: list[str], expected: str | None) -> bool:
             None,
             None,
         ),
+        # a measure on someone, and an absolute result, no fact gives
+        (
+            "召开党组理论学习中心组学习会14次，对学习不认真的支部进行通报约谈。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            "对学习不认真的支部进行通报约谈",
+        ),
+        (
+            "已建成村级宣传栏32个，验收结果全部达到省级标准。",
+            IDEOLOGY,
+            Role.ACHIEVEMENTS,
+            "验收结果全部达到省级标准",
+        ),
         # faithful: a chat model's wrapper speaks to the user
         (
             "好的！根据你提供的材料，我帮你整理了一段“宣传工作”总结，风格偏正式：\n"

@@ -37,10 +37,14 @@ _NUMERAL_WORD = re.compile(r"^[零〇一二两三四五六七八九十百千万�
 # Absolute results a model likes to add ("实现全覆盖", "均已落实", "未发生一起"): each counts as
 # a new word when no fact says it.
 ABSOLUTES = re.compile(
-    r"全覆盖|均已|全部|无一|零发生|未发生|未发现|一票否决|百分之百|满意率|满意度"
+    r"全部达到|均达到|全部通过|均通过|全覆盖|均已|全部|无一|零发生|未发生|未发现|一票否决|百分之百|满意率"
+    r"|满意度"
 )
 # The strongest of them count twice: a result no fact gives ("全年未发生重大舆情事件").
-_STRONG_ABSOLUTES = ("全覆盖", "无一", "零发生", "未发生", "未发现", "一票否决", "百分之百")
+_STRONG_ABSOLUTES = (
+    "全覆盖", "无一", "零发生", "未发生", "未发现", "一票否决", "百分之百",
+    "全部达到", "均达到", "全部通过", "均通过",
+)  # fmt: skip
 # A clause that evaluates what the facts did is framing ("有效提升了…意识", "文明乡风日益浓厚").
 _EVALUATION = re.compile(
     r"^(?:有效|切实|进一步|不断|大大|显著|明显|全面)?(?:提升|提高|增强|营造|净化|促进|激发|凝聚|筑牢|夯实"
@@ -70,7 +74,9 @@ _SUBJECT = re.compile(
 # A clause that opens with a deed or a measure.
 _DEED = re.compile(
     r"^(?:[一二三四五六七八九十]{1,2}[是要]|并|同时|还|此外)?(?:开展|建立|实行|组织|举办|召开|出台|制定|印发|推行|设立|组建|移送"
-    r"|联合|进行|建成|实现|引进|成立)"
+    r"|联合|进行|建成|实现|引进|成立"
+    # a measure on someone: "对问题突出的单位进行通报约谈"
+    r"|对[^，,。；;]{1,16}(?:进行|开展|实行|实施|给予))"
 )
 # A short line or a point's first sentence without a number is a lead phrase or a heading.
 LEAD_MAX = 16
