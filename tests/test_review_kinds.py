@@ -318,6 +318,10 @@ def test_unsupported_comparison(draft: str, facts: list[str], expected: str | No
         ("配齐配强专职心理教师4名。", Role.ACHIEVEMENTS, "配齐配强专职心理教师4名"),
         # a past result listed as a plan
         ("三、下一步工作打算\n（一）开展应急演练12次。", None, "开展应急演练12次"),
+        # an achievement listed plainly as a problem
+        ("二、存在问题\n2.全年开展应急演练12次。", None, "全年开展应急演练12次"),
+        # a past result in 下步打算 with an aim told after it
+        ("三、下一步工作打算\n二是开展应急演练12次，发挥练兵作用。", None, "开展应急演练12次"),
         # faithful: problems told as problems, a past result marked as past
         ("一是专职心理教师仅4名，力量薄弱。", Role.PROBLEMS, None),
         ("下一步，在已开展应急演练12次的基础上持续练兵。", Role.PLANS, None),
@@ -385,6 +389,13 @@ def test_slogans_and_synonyms_come_from_their_tables() -> None:
     [
         # the fact's kind is the drafter's (text.factkind): a deed with 低 inside a word is a result
         ("清理退出低效无效资产7项。", ["清理退出低效无效资产7项"], Role.ACHIEVEMENTS, None),
+        # a gap told as its absence ("无盲区") is a shortcoming turned round
+        (
+            "新建5G基站420个，全县网络实现无盲区覆盖〔F2〕。",
+            ["新建5G基站420个", "部分乡镇网络覆盖仍有盲区"],
+            Role.ACHIEVEMENTS,
+            "全县网络实现无盲区覆盖",
+        ),
         # a loss told as a success is a shortcoming turned round
         (
             "门店经营稳中有进，门店9家实现经营。",

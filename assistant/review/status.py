@@ -42,7 +42,7 @@ PROBLEM_RE = re.compile(
     r"|薄弱|滞后|欠缺|欠账|缺|短缺|淡薄|淡化|脱节|参差不齐|超标|单一|较少|较弱|较低|较差|有待|仍需|亟需|亟待"
     r"|差距|短板|弱化|流于形式|尚未|未能|没有|仅有|仅|只有|困难|难度|难以|压力|突出|繁重"
     r"|老化|瓶颈|制约|漏报|失衡|空白|存在|还需|亟须|严峻|严重|较大|较多|较重|浮于表面|形式主义|落后|不力"
-    r"|欠佳|逾期|拖欠|积压|亏损|沿用|盲区|死角|仍有|未(?!发生)"
+    r"|欠佳|逾期|拖欠|积压|亏损|沿用|(?<![无零])盲区|(?<![无零])死角|仍有|未(?!发生)"
 )
 # A plan that builds on work done names it as its basis ("在已完成…的基础上", "依托已建成的…").
 _BUILDS_ON = re.compile(r"基础上|依托|巩固|用好|继续|持续|深化|总结|推广|延续|发挥")
@@ -231,15 +231,13 @@ def role_mismatch(ctx: Context) -> list[Flag]:
         for r in regions(ctx, k):
             fact = r.fact.fact
             s, e = ctx.sents[k]
-            draft_problem = bool(PROBLEM_RE.search(ctx.draft[r.start : r.end]))
             sentence_problem = bool(PROBLEM_RE.search(ctx.draft[s:e]))
             fact_problem = fact_kind(fact) in (Role.PROBLEMS, Role.CAUSES)
             region = ctx.draft[r.start : r.end]
-            # an achievement turned into a problem: the draft adds the shortcoming
-            # ("…8次，覆盖面还不够广"); a plain listing is the fact as given
+            # an achievement turned into a problem: the draft adds a shortcoming ("…8次，覆盖面还
+            # 不够广") or lists a deed the facts report as a result under 存在问题
             if (
                 role == Role.PROBLEMS
-                and draft_problem
                 and not fact_problem
                 and _result(fact)
                 and reports_deed(fact)
@@ -251,7 +249,9 @@ def role_mismatch(ctx: Context) -> list[Flag]:
                 role in PLAN
                 and _result(fact)
                 and not r.planned
-                and not _BUILDS_ON.search(region)
+                # "依托已建成的…", "在…的基础上": the words up to the fact's clause, not an aim
+                # told after it ("建成校史馆…，发挥文化育人作用")
+                and not _BUILDS_ON.search(ctx.draft[r.start : r.clause[1]])
                 and not _SAID_DONE.search(region)
             ):
                 why = f"素材{fact.id}是已经完成的工作（“{short(fact.text, 24)}”），草稿把它写进了下步打算"
