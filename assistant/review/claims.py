@@ -131,7 +131,8 @@ def new_words(
     clean = TITLE_RE.sub(" ", CITATION_RE.sub(" ", clause))
     found: list[str] = []
     fact_sq = squash(fact_text) if fact_sq is None else fact_sq
-    known = [sl for sl in slogans() if sl in clean]  # "安全第一、预防为主", "一老一小"
+    # "安全第一、预防为主", "一老一小", "第一责任人": their words are the slogan's, not a claim's
+    known = [sl for sl in (*slogans(), *SET_PHRASES) if sl in clean]
     metaphors = []
     for m in QUOTE_RE.finditer(clean):
         inner = squash(m.group(1))
