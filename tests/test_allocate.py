@@ -61,6 +61,19 @@ from assistant.text.facts import parse_facts
         ("全年发生一般事故3起，死亡2人", Role.PROBLEMS),
         ("学生近视率达到52%", Role.PROBLEMS),
         ("基层化解能力弱，矛盾上行", Role.PROBLEMS),
+        # counts that tell a shortfall: work left, a gap, a good measure falling, a wait too long
+        ("全县仍有12个行政村未通公交", Role.PROBLEMS),
+        ("专业护理人员缺口约60人", Role.PROBLEMS),
+        ("税收收入同比下降5.2%", Role.PROBLEMS),
+        ("平均办件时长3.5天，高于全市平均", Role.PROBLEMS),
+        ("两个项目因征地问题停工4个月", Role.PROBLEMS),
+        ("12家企业污水排放超标", Role.PROBLEMS),
+        ("投诉举报量同比上升15%", Role.PROBLEMS),
+        # ... while a bad measure falling is a result
+        ("刑事案件发案数同比下降18%", Role.ACHIEVEMENTS),
+        ("PM2.5平均浓度降至29微克/立方米", Role.ACHIEVEMENTS),
+        ("2026年再新建充电桩300个", Role.PLANS),
+        ("2026年启动老城区雨污分流改造", Role.PLANS),
         # ... but a deed that solves the trouble it names is a result, and so is harm avoided
         ("帮助企业解决用工难题230个", Role.ACHIEVEMENTS),
         ("全年未发生较大以上安全事故", Role.ACHIEVEMENTS),

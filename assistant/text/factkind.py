@@ -31,7 +31,7 @@ _PROBLEM_RE = re.compile(
     r"针对性不强|覆盖面窄|较窄|偏窄|空白|盲区|死角|欠账|匮乏|紧缺|紧张|乏力|疲软|缓慢|下滑|"
     r"积压|超期|逾期|未达|未完成|未落实|未按期|未实现|未覆盖|低于|瓶颈|制约|"
     # complaints that grow are a problem; "受理投诉举报4200件" is work done
-    r"不多|不大|不少.{0,4}(?:问题|隐患)|较大差距|有差距|投诉(?:较多|增多|上升|增加|频发|集中)|"
+    r"不多|不大|不少.{0,4}(?:问题|隐患)|较大差距|有差距|投诉[^，,。；;]{0,6}(?:较多|增多|上升|增加|频发|集中)|"
     r"没有|无法|难以|跟不上|不适应|不相适应|亟需|亟待|急需|不容乐观|不尽|一般化|"
     # grammar of a shortfall rather than topic words: 偏/过 + degree ("年龄偏大", "过于集中"),
     # a worn state ("老旧"), "only" before a count ("只接入了3套"), a thing too few ("特色课程少"),
@@ -52,7 +52,14 @@ _PROBLEM_RE = re.compile(
     # a bad thing ("问题较多"), and 不 + a quality closing a clause ("不充足", "把握不准")
     r"问题.{0,6}存在|依然存在|依旧存在|严重|老龄化|分散|碎片化|难度[大较高]|"
     r"(?:问题|隐患|矛盾|短板|风险|漏洞)(?:较|偏|很|比较)?多|"
-    r"(?<![从决毫并])不(?![断少同变减停懈止仅但落])[\u4e00-\u9fff]{1,2}(?=$|[，,。；;、])"
+    r"(?<![从决毫并])不(?![断少同变减停懈止仅但落])[\u4e00-\u9fff]{1,2}(?=$|[，,。；;、])|"
+    # counts that tell a shortfall: what is still left undone, a gap, a good measure falling, a
+    # cost or a wait above the norm, work stopped
+    r"(?:仍有|尚有|还有)(?=\d|[一二三四五六七八九十两几]|部分)|缺口|空缺|超标|"
+    r"(?:收入|营收|税收|产值|产量|增加值|增速|客流|游客|人数|投资|出口|利润|销量|销售额|存款|招商)"
+    r"[^，,。；;]{0,8}(?:下降|减少|回落|下滑|负增长)|"
+    r"(?:时长|耗时|用时|成本|费用|负债|等待|周期)[^。；;]{0,10}(?:高于|超过|长于|多于)|"
+    r"停工|停产|停滞|搁置|延期|拖延"
 )
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
 _SOLVE_RE = re.compile(r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治")
@@ -71,7 +78,7 @@ _CAUSE_RE = re.compile(
 )
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
-    r"^(?:下一步|下步|明年|今后|来年|\d{4}年将|将要|要|需要|必须|谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|"
+    r"^(?:下一步|下步|明年|今后|来年|\d{4}年(?:将|再|还将)|将要|要|需要|必须|谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|"
     r"准备|筹建|将于|今年将|明年将"
 )
 # A resolve verb at the front of a fact that reports no count ("着手编制…规划", "探索建立…机制",
@@ -86,7 +93,7 @@ _DEED = (
     r"已|开展|召开|举办|举行|组织|完成|建成|新建|新增|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
     r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到|"
     # honours and the deeds a results list states without a count ("获评省级文明单位", "推行…")
-    r"获评|入选|授予|推行|更新为|引进|组建|开通|上线|投用|启用|办结|化解|整治|创成|平稳|前列"
+    r"获评|入选|授予|推行|更新为|引进|组建|开通|上线|投用|启用|办结|化解|整治|创成|平稳|前列|降至"
 )
 _DEED_RE = re.compile(_DEED)
 _COUNT = (
@@ -131,9 +138,12 @@ def reports_deed(fact: Fact) -> bool:
 
 # A result said without a count: an honour, an outcome, a level held or reached.
 _RESULT_RE = re.compile(
-    r"获评|荣获|评为|入选|授予|创成|获得|实现|达到|增长|提高到|提升到|下降|保持|稳定在|前列|"
+    r"获评|荣获|评为|入选|授予|创成|获得|实现|达到|增长|提高到|提升到|下降|降至|降低到|保持|稳定在|前列|"
     r"第[一二三1-3](?![\d十])|无.{0,8}(?:事故|事件|案件)|平稳|向好|全覆盖|零发生"
 )
+
+
+_YEAR_FRONT = re.compile(r"^(?:19|20)\d{2}\s*年[，,]?")
 
 
 def _bare_action(fact: Fact) -> bool:
@@ -143,6 +153,7 @@ def _bare_action(fact: Fact) -> bool:
     text = fact.text.strip()
     if fact.status != "none" or _COUNT_RE.search(text) or _RESULT_RE.search(text):
         return False
+    text = _YEAR_FRONT.sub("", text)  # "2026年启动老城区雨污分流改造"
     first = next(iter(_pseg().lcut(text[:8])), None)
     return first is not None and first.flag.startswith("v") and len(first.word) >= 2
 
