@@ -136,7 +136,7 @@ def test_facts_typed_in_the_chat_give_a_draft_citing_them(
             expect(draft).to_contain_text(fid)
         # the plan is not a problem: it is named, not written in
         expect(draft).not_to_contain_text("〔F4〕")
-        expect(page.get_by_text("F4 适合“下步打算”", exact=False).first).to_be_visible()
+        expect(page.get_by_text("F4 看起来属于“下步打算”", exact=False).first).to_be_visible()
         expect(page.get_by_text("已把 4 条情况加入素材", exact=False).first).to_be_visible()
         OUTPUT.mkdir(exist_ok=True)
         page.screenshot(path=str(OUTPUT / "browser-chat-facts.png"), full_page=True)
