@@ -345,3 +345,15 @@ def test_check_request_alone_with_nothing_checked_asks_for_the_text(app: AppTest
     _run(app)
     assert not _drafts(app)
     assert "请把要核对的文字贴在要求后面" in _texts(app)
+
+
+def test_desk_says_when_it_cannot_tell_the_part(app: AppTest) -> None:
+    _open_desk(app)
+    app.text_area(key="desk_text").input("一是理论学习形式单一；二是全年开展研判2次。")
+    _run(app)
+    assert app.selectbox(key="desk_role").value is Role.OTHER
+    assert "未判断部分类型" in _texts(app)
+    app.text_area(key="desk_text").input(DRAFT)  # its heading settles it
+    _run(app)
+    assert app.selectbox(key="desk_role").value is Role.PROBLEMS
+    assert "未判断部分类型" not in _texts(app)

@@ -16,7 +16,7 @@ import streamlit as st
 
 from assistant.errors import AssistantError
 from assistant.models import ROLE_LABELS, Fact, Role
-from assistant.service import Assistant, guess_role
+from assistant.service import Assistant, role_guess
 from assistant.sessions import DraftVersion
 from assistant.ui.draft_view import render_draft
 from assistant.ui.render import escape_md, role_label
@@ -94,13 +94,20 @@ def _role_box(text: str) -> Role:
     digest = hashlib.sha1(text.encode("utf-8")).hexdigest()
     if st.session_state.get("desk_role_for") != digest:
         st.session_state["desk_role_for"] = digest
-        st.session_state["desk_role"] = guess_role(text) if text.strip() else Role.OTHER
+        guess, sure = role_guess(text) if text.strip() else (Role.OTHER, True)
+        st.session_state["desk_role"] = guess if sure else Role.OTHER
+        st.session_state["desk_role_unsure"] = not sure
     role: Role = st.selectbox(
         "稿件类型（已按标题和用词自动判断，可修改）",
         ROLE_CHOICES,
         key="desk_role",
         format_func=lambda r: ROLE_NAMES.get(r, str(r)),
     )
+    if role is Role.OTHER and st.session_state.get("desk_role_unsure"):
+        st.caption(
+            "未判断部分类型：稿中没有表明部分的标题，从文字也看不准是成绩、问题还是打算，"
+            "将不检查素材是否写错了部分；知道是哪一部分的话请在上面选定。"
+        )
     return role
 
 
