@@ -10,7 +10,7 @@ from assistant.text.citations import (
     cited_ids,
     strip_citations,
 )
-from assistant.text.headings import heading_marker, line_level, match_heading
+from assistant.text.headings import MARKER_RE, heading_marker, line_level, match_heading
 from assistant.text.numerals import cn_numeral, cn_to_int, cn_to_number
 from assistant.text.spans import clause_spans, sentence_spans
 from assistant.text.status import status_of
@@ -131,3 +131,22 @@ def test_sentence_spans_keep_a_citation_after_the_stop() -> None:
         "理论学习以读文件为主。〔F1〕",
         "力量薄弱；",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "marker"),
+    [
+        ("二、存在的主要问题", "二、"),
+        (" （三）强化阵地", " （三）"),
+        ("1.建立台账", "1."),
+        ("（2）开展培训", "（2）"),
+        ("一是加强学习", "一是"),
+        ("第一，开展宣讲", "第一，"),
+        ("一.加强学习", "一."),
+        ("加强学习", None),
+        ("12.5万人次", None),
+    ],
+)
+def test_marker_re_reads_every_heading_and_point_marker(line: str, marker: str | None) -> None:
+    m = MARKER_RE.match(line)
+    assert (m.group() if m else None) == marker

@@ -20,7 +20,7 @@ from assistant.review.context import Context, FactInfo, short, squash
 from assistant.review.formulas import cut_words, load, slogans, synonyms, tag, word_freq, words
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import CITATION_RE, cited_ids
-from assistant.text.headings import HEADING_FAMILIES, POINT_LEAD_RE
+from assistant.text.headings import HEADING_FAMILIES, MARKER_RE, POINT_LEAD_RE
 from assistant.text.quantities import QUOTE_RE, SET_PHRASES, TITLE_RE
 from assistant.text.spans import clause_spans
 
@@ -80,13 +80,10 @@ _DEED = re.compile(
 )
 # A short line or a point's first sentence without a number is a lead phrase or a heading.
 LEAD_MAX = 16
-_POINT_START = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,2}[是要抓]|\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
-    r"|[一二三四五六七八九十]{1,3}[、.．]|第[一二三四五六七八九十]{1,2}[，,、])"
-)
+_POINT_START = MARKER_RE  # a heading marker or a point enumerator (text.headings)
+# What opens a clause before its content: a marker (with its comma) or a light connective.
 _LEAD = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]{1,2}[是要抓][，,：:]?|\d{1,2}[.．、]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
-    r"|同时|此外|并且|并|还|另外)?\s*"
+    r"^\s*(?:(?:" + MARKER_RE.pattern.removeprefix(r"^\s*") + r")[，,：:]?|同时|此外|并且|并|还|另外)?\s*"
 )
 
 

@@ -27,6 +27,15 @@ FAMILY_RANK = {name: i for i, (name, _) in enumerate(HEADING_FAMILIES)}
 HEADING_RE = re.compile("|".join(f"(?:{rx.pattern})" for _, rx in HEADING_FAMILIES))
 # In-paragraph point enumerators at a line start: 一是 二要 三抓 首先 第一，
 POINT_LEAD_RE = re.compile(rf"^(?:{CN_NUM}[是要抓]|首先|其次|再次|最后|第{CN_NUM}[，,、])")
+# Any marker a heading or a point opens with (blanks before it allowed): "二、", "（三）", "1.",
+# "（2）", "一是", "第一，", and the ". ．" that scraped or typed text puts after 一/二 ("一.").
+MARKER_RE = re.compile(
+    r"^\s*(?:"
+    + "|".join(rx.pattern.removeprefix("^") for _, rx in HEADING_FAMILIES)
+    + rf"|{CN_NUM}[.．]|"
+    + POINT_LEAD_RE.pattern.removeprefix("^")
+    + ")"
+)
 
 # dispatch on the first character: only the families that can start with it are tried
 _BY_CN = (HEADING_FAMILIES[0],)
