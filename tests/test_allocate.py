@@ -73,6 +73,14 @@ from assistant.text.facts import parse_facts
         ("刑事案件发案数同比下降18%", Role.ACHIEVEMENTS),
         ("PM2.5平均浓度降至29微克/立方米", Role.ACHIEVEMENTS),
         ("2026年再新建充电桩300个", Role.PLANS),
+        # spoken wording: a resolve, a coming stage, 将 at the front, a rank said with 排
+        ("我们会继续加大招商引资力度", Role.PLANS),
+        ("下一阶段重点抓好项目建设", Role.PLANS),
+        ("将智慧停车纳入年度民生实事", Role.PLANS),
+        ("会同公安部门开展联合检查5次", Role.ACHIEVEMENTS),
+        ("文明城市测评成绩排全省第二", Role.ACHIEVEMENTS),
+        ("部分群众反映办事流程繁琐", Role.PROBLEMS),
+        ("新能源汽车充电桩数量远远满足不了需求", Role.PROBLEMS),
         ("2026年启动老城区雨污分流改造", Role.PLANS),
         # ... but a deed that solves the trouble it names is a result, and so is harm avoided
         ("帮助企业解决用工难题230个", Role.ACHIEVEMENTS),

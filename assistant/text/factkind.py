@@ -59,7 +59,7 @@ _PROBLEM_RE = re.compile(
     r"(?:收入|营收|税收|产值|产量|增加值|增速|客流|游客|人数|投资|出口|利润|销量|销售额|存款|招商)"
     r"[^，,。；;]{0,8}(?:下降|减少|回落|下滑|负增长)|"
     r"(?:时长|耗时|用时|成本|费用|负债|等待|周期)[^。；;]{0,10}(?:高于|超过|长于|多于)|"
-    r"停工|停产|停滞|搁置|延期|拖延"
+    r"停工|停产|停滞|搁置|延期|拖延|繁琐|烦琐|单调|(?<![少免])不了(?!解)"
 )
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
 _SOLVE_RE = re.compile(r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治")
@@ -69,7 +69,9 @@ _TROUBLE_RE = re.compile(
 )
 _CLAUSE_START = re.compile(r"[，,；;。]")
 # A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
-_RANK_RE = re.compile(r"(?:排名|排位|位列|位居|居).{0,6}第\s*([\d一二三四五六七八九十]+)")
+_RANK_RE = re.compile(
+    r"(?:排名|排位|位列|位居|居|排(?=[全省市县区国]|第)).{0,6}第\s*([\d一二三四五六七八九十]+)"
+)
 # Words that mark a cause ("由于…", "根源在于…", "意识淡薄", "重视不够").
 _CAUSE_RE = re.compile(
     r"原因|根源|由于|导致|源于|归因|意识淡薄|认识不到位|认识不足|重视不够|重视程度不够|"
@@ -78,13 +80,16 @@ _CAUSE_RE = re.compile(
 )
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
-    r"^(?:下一步|下步|明年|今后|来年|\d{4}年(?:将|再|还将)|将要|要|需要|必须|谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|"
-    r"准备|筹建|将于|今年将|明年将"
+    r"^(?:下一步|下步|下一阶段|下阶段|接下来|后续|明年|今后|来年|\d{4}年(?:将|再|还将)|将要|要|需要|必须|"
+    r"谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|准备|筹建|将于|今年将|明年将|"
+    # the speaker's resolve ("我们会继续加大…", "还要完善…"), and 将 opening a fact ("将智慧停车纳入
+    # 年度民生实事": a summary says 已将 or 纳入了)
+    r"^(?:我们|我局|我委|我单位|本单位|我县|我市|我区)?(?:会(?![同议商签审计])|还会|还要|将(?![近军领士]))"
 )
 # A resolve verb at the front of a fact that reports no count ("着手编制…规划", "探索建立…机制",
 # "全面推进…创建"); with a count ("持续开展送文化下乡活动36场") it is a result.
 _PLAN_FRONT_RE = re.compile(
-    r"^(?:加快|着力|持续|进一步|全面|积极|稳步|深入|推动|筹备|谋划|启动|确保|着手|探索|逐步|抓好|"
+    r"^(?:加快|着力|持续|继续|重点|进一步|全面|积极|稳步|深入|推动|筹备|谋划|启动|确保|着手|探索|逐步|抓好|"
     r"做好|健全|全力|争创|加大|统筹|扩大|优化|巩固|用好|建立健全|研究制定|力促|大力)"
 )
 # Words that mark something done; a fact with none of these (and no other cue) is of unclear
