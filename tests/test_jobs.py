@@ -1,5 +1,5 @@
-"""Drafts run as jobs of the process: per-user lookup, cancel, and (in a real browser) a 取消
-that leaves no draft."""
+"""Drafts run as jobs of the process: per-user lookup, cancel, and in a real browser a request
+(one section, or a whole report) that survives its tab closing, and a 取消 that leaves no draft."""
 
 from __future__ import annotations
 
@@ -124,6 +124,45 @@ def _send(page: object, text: str) -> None:
     chat = page.get_by_test_id("stChatInputTextArea")  # type: ignore[attr-defined]
     chat.fill(text)
     chat.press("Enter")
+
+
+def _closed_mid_job(browser: Any, url: str, request: str, running: str) -> Any:
+    """Send ``request`` in a fresh tab, close the tab once ``running`` shows, open a new one."""
+    first = browser.new_context().new_page()
+    first.goto(url)
+    _ready(first)
+    _send(first, request)
+    first.get_by_text(running, exact=False).first.wait_for(timeout=120_000)
+    first.context.close()  # the tab is gone while the model is still answering
+    later = browser.new_context().new_page()
+    later.goto(url)
+    return later
+
+
+@pytest.mark.slow
+def test_a_request_survives_its_tab_closing(tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with _app_and_browser(tmp_path) as (browser, url):
+        request = "根据以下情况帮我写存在问题部分：" + FACTS.replace("\n", "；")
+        later = _closed_mid_job(browser, url, request, "正在等待模型回复")
+        draft = later.locator(".draft-text").first
+        # Generous: the first draft of a fresh process on a loaded machine is slow; a page
+        # that missed the answer would wait forever, not just long.
+        expect(draft).to_contain_text("基层专职宣传干部仅有3名", timeout=240_000)
+        expect(draft).to_contain_text("〔F2〕")
+
+
+@pytest.mark.slow
+def test_a_whole_report_goes_on_when_its_tab_closes(tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with _app_and_browser(tmp_path) as (browser, url):
+        facts = "全年开展理论宣讲12场；" + FACTS.replace("\n", "；") + "；下一步将组建网评员队伍"
+        later = _closed_mid_job(browser, url, "根据以下情况逐节起草全文：" + facts, "（第1/3节")
+        # One job drafts every section; the reopened page follows it and shows them all.
+        expect(later.locator(".draft-text")).to_have_count(3, timeout=300_000)
+        expect(later.get_by_text("已取消", exact=False)).to_have_count(0)
 
 
 @pytest.mark.slow

@@ -4,12 +4,14 @@ and the export of the assembled report."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from assistant.config import Settings
 from assistant.errors import AssistantError, NoFactsError, NothingToAddError
 from assistant.intent import Intent, match_report, parse_request
 from assistant.models import Fact, Role, WantedShape
@@ -18,7 +20,7 @@ from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
 from assistant.ui.audit_view import logged_export
 from assistant.ui.draft_view import DOCX_MIME, render_draft
-from assistant.ui.jobs import Cancelled, Job
+from assistant.ui.jobs import Cancelled, Job, Reported
 from assistant.ui.page import scroll_to_newest
 from assistant.ui.render import (
     DEFAULT_REPORT_TITLE,
@@ -44,6 +46,7 @@ if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
 
 PLAN_META_KEY = "plan"  # assistant.plan.META_KEY, known here without loading the planner
 CANCELLED_NOTICE = "已取消：这次要求没有生成草稿。可以重新发送要求。"
+_log = logging.getLogger(__name__)
 FACTS_PLACEHOLDER = (
     "每行一条，例如：\n"
     "理论学习形式单一，以集中读文件为主\n"
@@ -64,6 +67,10 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
     # the box: the browser's old, empty box would hide them. Show what the store holds.
     if key not in st.session_state or st.session_state.pop(_added_key(cid), False):
         st.session_state[key] = ctx.store.get_facts(cid)
+    # The running job is looked up BEFORE the history is read: a job that saves its answer
+    # between the two reads is still shown as pending and its progress reruns the page; read
+    # the other way round the answer fell between them and the page waited for nothing.
+    pending = state.jobs().running(ctx.user.id, cid)
     messages = ctx.store.messages(cid)
     hint = st.empty()
     if not messages:
@@ -79,8 +86,8 @@ def render_main(ctx: Ctx, cid: int, prompt: str | None) -> None:
         hint.empty()
         handle_request(ctx, cid, prompt, _current_facts(ctx, cid))
         scroll_to_newest()
-    else:
-        _pending_job(ctx, cid)
+    elif pending is not None:
+        _pending_job(ctx, cid, pending)
         title.markdown(f"#### {escape_md(ctx.store.get_conversation(cid).title)}")
     with facts_slot:
         _facts_box(ctx, cid)
@@ -241,7 +248,7 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _draft_all(ctx, cid, facts)
         else:
             _say(ctx, cid, intent.suggestion or "", kind="text")
-    except Cancelled:  # _cancel has said so in the conversation
+    except (Cancelled, Reported):  # _cancel or the job has said so in the conversation
         st.rerun()
     except NothingToAddError as exc:  # not a failure: the draft already says all it can
         _say(ctx, cid, str(exc), kind="notice")
@@ -364,26 +371,52 @@ def _say(ctx: Ctx, cid: int, text: str, kind: str = "text") -> None:
 def _cancel(ctx: Ctx, cid: int) -> None:
     # Said at once, not when the job next gets a word from the model (a stalled model may
     # not send one for minutes): the conversation is free again, the job stops at its next
-    # step and saves nothing. The click reruns the script, which stops waiting.
-    if state.jobs().cancel(ctx.user.id, cid):
-        ctx.store.add_message(cid, "assistant", CANCELLED_NOTICE, kind="notice")
+    # step and saves nothing more. The click reruns the script, which stops waiting.
+    job = state.jobs().running(ctx.user.id, cid)
+    if job is not None and state.jobs().cancel(ctx.user.id, cid):
+        ctx.store.add_message(cid, "assistant", job.cancel_notice or CANCELLED_NOTICE, kind="notice")
 
 
-def _stream_and_save(
+def _job_work(
+    ctx: Ctx, cid: int, work: Callable[[Job], DraftVersion | None]
+) -> Callable[[Job], DraftVersion | None]:
+    """``work`` as a job that says its own outcome in the conversation: a user whose tab was
+    closed finds the answer or the error there when they come back (取消 is said by _cancel)."""
+    store = ctx.store
+
+    def job_work(job: Job) -> DraftVersion | None:
+        try:
+            return work(job)
+        except (Cancelled, Reported):
+            raise
+        except NothingToAddError as exc:  # not a failure: the draft already says all it can
+            store.add_message(cid, "assistant", str(exc), kind="notice")
+            raise Reported() from exc
+        except AssistantError as exc:
+            store.add_message(cid, "assistant", str(exc), kind="error")
+            raise Reported() from exc
+        except Exception as exc:
+            _log.exception("job failed")
+            store.add_message(cid, "assistant", f"没有完成：程序出错（{type(exc).__name__}），请重试。",
+                              kind="error")  # fmt: skip
+            raise Reported() from exc
+
+    return job_work
+
+
+def _section_work(
     ctx: Ctx,
     cid: int,
-    caption: str,
-    stream: DraftStream,
+    make_stream: Callable[[], DraftStream],
     section_key: str,
     instruction: str | None = None,
-    live: bool = True,
-) -> DraftVersion:
-    """Run the draft as a job of the process (it saves its own result with the conversation,
-    so closing the tab loses nothing), show its progress with a 取消 button, then the
-    reviewed view. A model's answer is shown as it comes; the offline draft is ready at once."""
+) -> Callable[[Job], DraftVersion]:
+    """One section drafted in a job: retrieval, the (streamed) text, review, saved with the
+    conversation. All of it runs in the job, so closing the tab right after Enter loses nothing."""
     store = ctx.store
 
     def work(job: Job) -> DraftVersion:
+        stream = make_stream()
         for chunk in stream:  # a cancelled job stops here; _cancel has said so
             job.check()
             job.text += chunk
@@ -396,17 +429,37 @@ def _stream_and_save(
         )
         return version
 
-    job = state.jobs().submit(ctx.user.id, cid, caption, work)
+    return work
+
+
+def _run_job(
+    ctx: Ctx,
+    cid: int,
+    caption: str,
+    work: Callable[[Job], DraftVersion | None],
+    live: bool,
+    cancel_notice: str = "",
+) -> DraftVersion | None:
+    """Run ``work`` as a job of the process and show its progress with a 取消 button while
+    this run waits for it; a section it drafted is shown in place. If this run is stopped
+    (tab closed, page reloaded) the job goes on, and the next run of the page picks it up."""
+    job = state.jobs().submit(ctx.user.id, cid, caption, _job_work(ctx, cid, work))
+    job.cancel_notice = cancel_notice
     with st.chat_message("assistant"):
         note = st.empty()
         cancel = st.empty()
-        cancel.button("取消", key=f"cancel_{cid}_{section_key}_{time.monotonic_ns()}",
+        cancel.button("取消", key=f"cancel_{cid}_{time.monotonic_ns()}",
                       on_click=_cancel, args=(ctx, cid))  # fmt: skip
         slot = st.empty()
-        shown = ""
+        shown, said, at = "", "", 0.0
         while not job.done and not job.cancelled:  # cancelled (in another tab): stop waiting
             wait = "正在等待模型回复……" if live and not job.text else ""
-            note.caption(f"{caption}{wait}（{job.status}）")
+            line = f"{caption}{job.progress}{wait}（{job.status}）"
+            # Sent when it changes, else twice a second: a sent element is also where this
+            # run notices a click (取消) or a closed tab; more often only loads a busy server.
+            if line != said or time.monotonic() - at > 0.5:
+                note.caption(line)
+                said, at = line, time.monotonic()
             if live and job.text != shown:
                 shown = job.text
                 slot.markdown(shown)
@@ -416,26 +469,27 @@ def _stream_and_save(
         assert job.future is not None
         if job.cancelled:
             raise Cancelled()
-        version: DraftVersion = job.future.result()  # the job's error, or Cancelled
-        with slot.container():
-            render_draft(ctx, version)
+        version: DraftVersion | None = job.future.result()  # Reported: said there
+        if version is not None:
+            with slot.container():
+                render_draft(ctx, version)
     return version
 
 
-def _pending_job(ctx: Ctx, cid: int) -> None:
-    """A draft still running for this conversation (sent before a reload, or from another
-    tab): its progress and 取消, and the whole page again once it has saved its answer."""
-    job = state.jobs().running(ctx.user.id, cid)
-    if job is None:
-        return
+def _pending_job(ctx: Ctx, cid: int, job: Job) -> None:
+    """A job still running for this conversation (sent before a reload, from another tab, or
+    from a run that was stopped): its progress and 取消, and the whole page again once it is
+    over. Reruns while ``job`` itself is not over: a finished job never leaves the page
+    waiting, even one that finished before this run got here."""
 
     @st.fragment(run_every=0.5)
     def progress() -> None:
-        now = state.jobs().running(ctx.user.id, cid)
-        if now is None or now.done:
+        if job.done or state.jobs().running(ctx.user.id, cid) is not job:
             st.rerun()
         with st.chat_message("assistant"):
-            st.caption(f"{job.label}（{job.status}，关闭页面也会继续，回来即可看到结果）")
+            st.caption(
+                f"{job.label}{job.progress}（{job.status}，关闭页面也会继续，回来即可看到结果）"
+            )
             if job.text:
                 st.markdown(job.text)
             st.button("取消", key=f"cancel_pending_{cid}", on_click=_cancel, args=(ctx, cid))
@@ -454,19 +508,34 @@ def _draft(
     if not facts:
         raise NoFactsError()
     cfg = state.effective_settings(ctx)
-    # A section of the conversation's outline keeps the outline's heading.
-    plan = load_plan(ctx, cid)
-    item = plan.item(section_key) if plan else None
-    stream = ctx.assistant.stream_draft(
-        role,
-        list(facts),
-        engine=cfg.engine,
-        shape=shape or (item.shape() if item else None),
-        settings=cfg,
-        heading=item.heading if item and item.role == role else None,
-    )
+    make_stream = _section_stream(ctx, cid, cfg, role, facts, shape, section_key)
     caption = f"正在起草“{role_label(role)}”，参照范文库中同类段落。"
-    return _stream_and_save(ctx, cid, caption, stream, section_key, live=cfg.engine == "llm")
+    work = _section_work(ctx, cid, make_stream, section_key)
+    version = _run_job(ctx, cid, caption, work, live=cfg.engine == "llm")
+    assert version is not None
+    return version
+
+
+def _section_stream(
+    ctx: Ctx, cid: int, cfg: Settings, role: Role, facts: Sequence[Fact],
+    shape: WantedShape | None, section_key: str,
+) -> Callable[[], DraftStream]:  # fmt: skip
+    """The draft of one section, made when called (in the job: retrieval is work too)."""
+
+    def make() -> DraftStream:
+        # A section of the conversation's outline keeps the outline's heading.
+        plan = load_plan(ctx, cid)
+        item = plan.item(section_key) if plan else None
+        return ctx.assistant.stream_draft(
+            role,
+            list(facts),
+            engine=cfg.engine,
+            shape=shape or (item.shape() if item else None),
+            settings=cfg,
+            heading=item.heading if item and item.role == role else None,
+        )
+
+    return make
 
 
 def _last_draft(ctx: Ctx, cid: int, role: Role | None) -> DraftVersion | None:
@@ -502,17 +571,15 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
         draft = dataclasses.replace(draft, facts=[f for f in facts if f.id in cited | fitting])
     cfg = state.effective_settings(ctx)
     instruction = intent.instruction or intent.text
-    stream = ctx.assistant.stream_revision(draft, instruction, engine=cfg.engine, settings=cfg)
     caption = f"正在按“{instruction}”修改“{role_label(draft.role)}”第{base.version}版。"
-    _stream_and_save(
+    work = _section_work(
         ctx,
         cid,
-        caption,
-        stream,
+        lambda: ctx.assistant.stream_revision(draft, instruction, engine=cfg.engine, settings=cfg),
         base.section_key,
         instruction=instruction,
-        live=cfg.engine == "llm",
     )
+    _run_job(ctx, cid, caption, work, live=cfg.engine == "llm")
 
 
 # ---- outline and whole report ---------------------------------------------------------------------
@@ -564,8 +631,13 @@ def _outline(ctx: Ctx, cid: int, intent: Intent) -> None:
     _say(ctx, cid, "\n".join(lines))
 
 
+REPORT_CANCELLED_NOTICE = "已取消：已起草的部分保留，其余部分没有起草。可以重新发送“逐节起草全文”。"
+
+
 def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
-    from assistant.plan import allocate, default_plan, draft_report
+    """Every section of the outline in ONE job (progress 第2/4节, one 取消): it goes on when
+    the tab closes, and each section is saved as soon as it is drafted."""
+    from assistant.plan import allocate, default_plan
 
     if not facts:
         raise NoFactsError()
@@ -583,43 +655,67 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
     # plans -> 下步打算), never the whole list.
     plan = allocate(plan, facts)
     _save_plan(ctx, cid, plan)
-    skipped: list[str] = []
-    empty: list[str] = []
+    cfg = state.effective_settings(ctx)
+    work = _report_work(ctx, cid, plan, list(facts), cfg)
+    _run_job(ctx, cid, "正在逐节起草全文", work, live=cfg.engine == "llm",
+             cancel_notice=REPORT_CANCELLED_NOTICE)  # fmt: skip
+    st.rerun()  # the page again, with every section the job saved
 
-    def one(item: PlanItem, own: list[Fact]) -> DraftVersion:
-        return _draft(ctx, cid, item.role, own, item.shape(), section_key=item.key)
 
-    for step in draft_report(plan, facts, one, on_error=AssistantError):
-        name = step.item.heading or step.item.sample_heading or role_label(step.item.role)
-        if step.status == "skipped":
-            skipped.append(name)
-        elif step.status == "empty":
-            empty.append(name)
-        elif step.status == "failed":
-            _say(ctx, cid, f"“{name}”未能起草：{step.error}", kind="error")
-    if empty:
-        _say(
-            ctx,
-            cid,
-            f"{'、'.join(empty)}：素材里没有与之对应的内容，暂未起草。补充素材后可单独要求起草这一部分。",
-            kind="notice",
-        )
-    if plan.unplaced:
-        ids = "、".join(plan.unplaced)
-        _say(
-            ctx,
-            cid,
-            f"素材{ids}在这个提纲里没有对应的部分（例如提纲没有“存在问题”），未写入草稿。",
-            kind="notice",
-        )
-    if skipped:
-        _say(
-            ctx,
-            cid,
-            f"以上各部分已起草完毕。{'、'.join(skipped)}需要概括全文，请在各部分定稿后补写"
-            "（也可以说“写个开头”）。",
-            kind="notice",
-        )
+def _report_work(
+    ctx: Ctx, cid: int, plan: Plan, facts: list[Fact], cfg: Settings
+) -> Callable[[Job], None]:
+    from assistant.plan import draft_report
+
+    store = ctx.store
+    known = {f.id for f in facts}
+    total = sum(1 for it in plan.items if it.drafted and any(i in known for i in it.fact_ids))
+
+    def say(text: str, kind: str) -> None:
+        store.add_message(cid, "assistant", text, kind=kind)
+
+    def work(job: Job) -> None:
+        done: list[str] = []
+
+        def one(item: PlanItem, own: list[Fact]) -> DraftVersion:
+            job.progress = f"（第{len(done) + 1}/{total}节：{_item_name(item)}）"
+            job.text = ""
+            make = _section_stream(ctx, cid, cfg, item.role, own, item.shape(), item.key)
+            version = _section_work(ctx, cid, make, item.key)(job)
+            done.append(_item_name(item))
+            return version
+
+        skipped: list[str] = []
+        empty: list[str] = []
+        for step in draft_report(plan, facts, one, on_error=AssistantError):
+            name = _item_name(step.item)
+            if step.status == "skipped":
+                skipped.append(name)
+            elif step.status == "empty":
+                empty.append(name)
+            elif step.status == "failed":
+                say(f"“{name}”未能起草：{step.error}", "error")
+        if empty:
+            say(
+                f"{'、'.join(empty)}：素材里没有与之对应的内容，暂未起草。"
+                "补充素材后可单独要求起草这一部分。",
+                "notice",
+            )
+        if plan.unplaced:
+            ids = "、".join(plan.unplaced)
+            say(f"素材{ids}在这个提纲里没有对应的部分（例如提纲没有“存在问题”），未写入草稿。", "notice")
+        if skipped:
+            say(
+                f"以上各部分已起草完毕。{'、'.join(skipped)}需要概括全文，请在各部分定稿后补写"
+                "（也可以说“写个开头”）。",
+                "notice",
+            )
+
+    return work
+
+
+def _item_name(item: PlanItem) -> str:
+    return item.heading or item.sample_heading or role_label(item.role)
 
 
 # ---- export ------------------------------------------------------------------------------------------

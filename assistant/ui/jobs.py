@@ -22,6 +22,10 @@ class Cancelled(Exception):
     """Raised inside a job's work when its user pressed 取消."""
 
 
+class Reported(Exception):
+    """A job's failure that the job has already said in its conversation."""
+
+
 @dataclass
 class Job:
     owner: str  # the store's user id: jobs are looked up per user, never across users
@@ -30,6 +34,8 @@ class Job:
     cancel_event: threading.Event = field(default_factory=threading.Event)
     started: threading.Event = field(default_factory=threading.Event)
     text: str = ""  # what a streamed answer has said so far
+    progress: str = ""  # where a job of several steps is, e.g. "（第2/4节）"
+    cancel_notice: str = ""  # what 取消 says in the conversation, when not the default
     future: Future[Any] | None = None
 
     def check(self) -> None:
