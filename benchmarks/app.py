@@ -14,24 +14,23 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tests.appserver import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     FACTS,
     ROOT,
     app_env,
+    bench_setup,
     free_port,
     start_streamlit,
     stop,
 )
 
 if TYPE_CHECKING:
-    from assistant.config import Settings
+    pass
 
 HELLO = 'import streamlit as st\nst.title("hello")\nst.chat_input("hi")\n'
 REPEATS = 3
@@ -146,36 +145,11 @@ def _bare_draft_s(data_dir: Path) -> float:
     return statistics.median(times)
 
 
-def indexed_data(data: Path) -> Settings:
-    """Settings on ``data`` with the shipped corpus indexed, as after the app's first start."""
-    from assistant.config import Settings
-    from assistant.service import Assistant
-    from assistant.sessions import SessionStore
-    from assistant.ui.state import SEEDED_KEY
-
-    settings = Settings(data_dir=data, knowledge_dir=ROOT / "knowledge")
-    Assistant(settings).build_index()
-    SessionStore(settings.sessions_path).set_app_setting(SEEDED_KEY, "1")
-    return settings
-
-
-def find_chromium() -> str | None:
-    chromium = shutil.which(CHROMIUM)
-    if chromium is None:
-        print(f"(skipped: {CHROMIUM} missing; run `make sysdeps`)")
-    return chromium
-
-
 def run() -> None:
     from playwright.sync_api import sync_playwright
 
-    chromium = find_chromium()
-    if chromium is None:
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        data = work / "data"
-        indexed_data(data)
+    with bench_setup() as (chromium, work, settings):
+        data = settings.data_dir
         hello = work / "hello.py"
         hello.write_text(HELLO, encoding="utf-8")
         env = app_env(data)

@@ -8,6 +8,8 @@ import importlib
 import sys
 import time
 
+from tests.appserver import BenchSkipped
+
 AREAS = ["corpus", "chroma_floor", "index", "drafting", "check", "sessions", "app", "load"]
 
 
@@ -24,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         try:
             module.run()
+        except BenchSkipped as exc:
+            print(f"(skipped: {exc})")
         except Exception as exc:  # a broken benchmark must not hide the others
             failed += 1
             print(f"FAILED: {type(exc).__name__}: {exc}")

@@ -10,8 +10,6 @@ import contextlib
 import re
 import shutil
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +24,7 @@ from tests.appserver import (
     free_port,
     start_streamlit,
     stop,
+    wait_healthy,
 )
 from tests.conftest import ROOT, require_tool
 
@@ -37,21 +36,6 @@ OUTPUT = ROOT / "test-output"
 @pytest.fixture(scope="session")
 def chromium() -> str:
     return require_tool(CHROMIUM)
-
-
-def wait_healthy(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-            raise RuntimeError(f"streamlit exited: {err[-2000:]}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError("streamlit did not come up")
 
 
 @contextlib.contextmanager
