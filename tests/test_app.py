@@ -173,6 +173,32 @@ def test_upload_bad_file_reports_error_and_indexes_the_rest(tmp_path: Path) -> N
     assert sorted(p.name for p in (tmp_path / "uploads").iterdir()) == ["范文.txt"]
 
 
+def test_a_cancelled_upload_leaves_the_library_and_the_folder_as_they_were(tmp_path: Path) -> None:
+    from assistant.ui.jobs import Cancelled
+
+    assistant = Assistant(Settings())
+    before = sorted((r.id, r.content_hash) for r in assistant.reports())
+    files = [_Upload("甲范文.txt", SEEDS[0].read_bytes()), _Upload("乙范文.txt", SEEDS[1].read_bytes())]
+    calls: list[int] = []
+
+    def cancel_at_the_second_file() -> None:
+        calls.append(1)
+        if len(calls) == 2:  # the first file is read and staged, not yet committed
+            raise Cancelled()
+
+    with pytest.raises(Cancelled):
+        ingest_uploads(assistant, files, tmp_path / "uploads", check=cancel_at_the_second_file)
+    assert len(calls) == 2
+    fresh = Assistant(Settings())  # what another process (or a restart) sees
+    assert sorted((r.id, r.content_hash) for r in fresh.reports()) == before
+    assert sorted((r.id, r.content_hash) for r in assistant.reports()) == before
+    assert not list((tmp_path / "uploads").iterdir())
+    # The same upload, not cancelled, goes in whole.
+    outcomes = ingest_uploads(assistant, files, tmp_path / "uploads")
+    assert [o.ok for o in outcomes] == [True, True]
+    assert {"甲范文", "乙范文"} <= {r.id for r in Assistant(Settings()).reports()}
+
+
 # ---- the app ----------------------------------------------------------------------------------
 
 

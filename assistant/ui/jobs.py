@@ -36,6 +36,7 @@ class Job:
     text: str = ""  # what a streamed answer has said so far
     progress: str = ""  # where a job of several steps is, e.g. "（第2/4节）"
     cancel_notice: str = ""  # what 取消 says in the conversation, when not the default
+    fraction: float = 0.0  # of the work done, for a progress bar
     future: Future[Any] | None = None
 
     def check(self) -> None:

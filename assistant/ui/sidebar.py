@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,10 +15,11 @@ from assistant.models import Role
 from assistant.sessions import DEFAULT_TITLE
 from assistant.ui import state
 from assistant.ui.auth import LOCAL_MODE_LABEL, can_edit_library
+from assistant.ui.jobs import Cancelled, Job
 from assistant.ui.render import escape_md, outline_markdown, section_heading, short_title
 from assistant.ui.signin import render_sign_out
 from assistant.ui.state import ENGINE_CHOICES, SECRET_KEY, Ctx
-from assistant.ui.uploads import FileProgress, ingest_uploads
+from assistant.ui.uploads import FileProgress, UploadOutcome, ingest_uploads
 
 
 def current_conversation(ctx: Ctx) -> int:
@@ -214,6 +218,11 @@ def _drop_uploaded_file(ctx: Ctx, source: str) -> None:
         pass
 
 
+# The job slot of the library's uploads (conversation ids start at 1): one upload at a time
+# per user, which goes on when the tab closes and can be cancelled.
+UPLOAD_JOB = 0
+
+
 def _uploads(ctx: Ctx) -> None:
     n = st.session_state.setdefault("uploader_n", 0)
     for outcome in st.session_state.get("upload_results", []):
@@ -223,6 +232,10 @@ def _uploads(ctx: Ctx) -> None:
             st.error(outcome.message)
         for w in outcome.warnings:
             st.warning(w)
+    running = state.jobs().running(ctx.user.id, UPLOAD_JOB)
+    if running is not None:  # sent before a reload or from another tab
+        _upload_progress(ctx, running)
+        return
     files = st.file_uploader(
         "支持 .txt .md .docx .pdf，可多选",
         type=["txt", "md", "docx", "pdf"],
@@ -232,23 +245,73 @@ def _uploads(ctx: Ctx) -> None:
     )
     if not files:
         return
-
-    def progress_for(name: str) -> FileProgress:
-        bar = st.progress(0.0, text=f"{name}：等待中")
-
-        def update(frac: float, text: str) -> None:
-            bar.progress(min(max(frac, 0.0), 1.0), text=text)
-
-        return update
-
-    outcomes = ingest_uploads(ctx.assistant, list(files), ctx.upload_dir, progress_for)
-    for outcome in outcomes:
-        if outcome.ok:
-            ctx.store.record_library("upload", outcome.name, "、".join(outcome.report_ids))
-    st.session_state["upload_results"] = outcomes
+    uploads = [_Saved(f.name, f.getvalue()) for f in files]  # the bytes, not the widget's
     st.session_state["uploader_n"] = n + 1  # a fresh, empty uploader
+    job = state.jobs().submit(ctx.user.id, UPLOAD_JOB, f"正在导入 {len(uploads)} 个文件",
+                              _upload_work(ctx, uploads))  # fmt: skip
+    bar = st.progress(0.0, text=job.label)
+    cancel = st.empty()
+    cancel.button("取消导入", key=f"cancel_upload_{n}", on_click=_cancel_upload, args=(ctx,))
+    while not job.done:  # this run waits; if it is stopped the job goes on
+        bar.progress(job.fraction, text=f"{job.label}{job.progress}（{job.status}）")
+        time.sleep(0.1)
+    _upload_finished(job)
+
+
+@dataclass
+class _Saved:
+    name: str
+    data: bytes
+
+    def getvalue(self) -> bytes:
+        return self.data
+
+
+def _upload_work(ctx: Ctx, uploads: list[_Saved]) -> Callable[[Job], list[UploadOutcome]]:
+    def work(job: Job) -> list[UploadOutcome]:
+        def progress_for(name: str) -> FileProgress:
+            def update(frac: float, text: str) -> None:
+                job.fraction = min(max(frac, 0.0), 1.0)
+                job.progress = f"：{text}"
+
+            return update
+
+        outcomes = ingest_uploads(ctx.assistant, uploads, ctx.upload_dir, progress_for, job.check)
+        for outcome in outcomes:
+            if outcome.ok:
+                ctx.store.record_library("upload", outcome.name, "、".join(outcome.report_ids))
+        return outcomes
+
+    return work
+
+
+def _cancel_upload(ctx: Ctx) -> None:
+    state.jobs().cancel(ctx.user.id, UPLOAD_JOB)
+
+
+def _upload_finished(job: Job) -> None:
+    """The outcome above the uploader, the library lists again, the page again."""
+    assert job.future is not None
+    try:
+        outcomes = job.future.result()
+    except Cancelled:
+        outcomes = [UploadOutcome("", False, "已取消导入：范文库保持原样，没有保存任何文件。")]
+    except AssistantError as exc:
+        outcomes = [UploadOutcome("", False, str(exc))]
+    st.session_state["upload_results"] = outcomes
     state.library_changed()
     st.rerun()
+
+
+def _upload_progress(ctx: Ctx, job: Job) -> None:
+    @st.fragment(run_every=0.5)
+    def progress() -> None:
+        if job.done:
+            _upload_finished(job)
+        st.progress(job.fraction, text=f"{job.label}{job.progress}（{job.status}，关闭页面也会继续）")
+        st.button("取消导入", key="cancel_upload_pending", on_click=_cancel_upload, args=(ctx,))
+
+    progress()
 
 
 # ---- settings ------------------------------------------------------------------------------
