@@ -166,6 +166,25 @@ def test_a_whole_report_goes_on_when_its_tab_closes(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_cancelling_a_whole_report_keeps_the_sections_already_drafted(tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    with _app_and_browser(tmp_path) as (browser, url):
+        page = browser.new_page()
+        page.goto(url)
+        _ready(page)
+        facts = "全年开展理论宣讲12场；" + FACTS.replace("\n", "；") + "；下一步将组建网评员队伍"
+        _send(page, "根据以下情况逐节起草全文：" + facts)
+        page.get_by_text("（第2/3节", exact=False).first.wait_for(timeout=180_000)
+        page.get_by_role("button", name="取消").first.click()
+        expect(page.get_by_text("已取消：已起草的", exact=False)).to_be_visible(timeout=60_000)
+        page.wait_for_timeout(8_000)  # past the model's stall: nothing arrives later
+        page.reload()
+        expect(page.get_by_text("已取消：已起草的", exact=False)).to_be_visible(timeout=60_000)
+        expect(page.locator(".draft-text")).to_have_count(1)
+
+
+@pytest.mark.slow
 def test_cancel_leaves_no_draft_and_says_so(tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
