@@ -126,12 +126,20 @@ def _send(page: object, text: str) -> None:
     chat.press("Enter")
 
 
+REPORT_FACTS = "全年开展理论宣讲12场；" + FACTS.replace("\n", "；") + "；下一步将组建网评员队伍"
+
+
+def _sent(page: Any, url: str, request: str) -> Any:
+    """``page`` on the app, ``request`` sent."""
+    page.goto(url)
+    _ready(page)
+    _send(page, request)
+    return page
+
+
 def _closed_mid_job(browser: Any, url: str, request: str, running: str) -> Any:
     """Send ``request`` in a fresh tab, close the tab once ``running`` shows, open a new one."""
-    first = browser.new_context().new_page()
-    first.goto(url)
-    _ready(first)
-    _send(first, request)
+    first = _sent(browser.new_context().new_page(), url, request)
     first.get_by_text(running, exact=False).first.wait_for(timeout=120_000)
     first.context.close()  # the tab is gone while the model is still answering
     later = browser.new_context().new_page()
@@ -158,8 +166,8 @@ def test_a_whole_report_goes_on_when_its_tab_closes(tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     with _app_and_browser(tmp_path) as (browser, url):
-        facts = "全年开展理论宣讲12场；" + FACTS.replace("\n", "；") + "；下一步将组建网评员队伍"
-        later = _closed_mid_job(browser, url, "根据以下情况逐节起草全文：" + facts, "（第1/3节")
+        request = "根据以下情况逐节起草全文：" + REPORT_FACTS
+        later = _closed_mid_job(browser, url, request, "（第1/3节")
         # One job drafts every section; the reopened page follows it and shows them all.
         expect(later.locator(".draft-text")).to_have_count(3, timeout=300_000)
         expect(later.get_by_text("已取消", exact=False)).to_have_count(0)
@@ -170,11 +178,7 @@ def test_cancelling_a_whole_report_keeps_the_sections_already_drafted(tmp_path: 
     from playwright.sync_api import expect
 
     with _app_and_browser(tmp_path) as (browser, url):
-        page = browser.new_page()
-        page.goto(url)
-        _ready(page)
-        facts = "全年开展理论宣讲12场；" + FACTS.replace("\n", "；") + "；下一步将组建网评员队伍"
-        _send(page, "根据以下情况逐节起草全文：" + facts)
+        page = _sent(browser.new_page(), url, "根据以下情况逐节起草全文：" + REPORT_FACTS)
         page.get_by_text("（第2/3节", exact=False).first.wait_for(timeout=180_000)
         page.get_by_role("button", name="取消").first.click()
         expect(page.get_by_text("已取消：已起草的", exact=False)).to_be_visible(timeout=60_000)
@@ -189,10 +193,7 @@ def test_cancel_leaves_no_draft_and_says_so(tmp_path: Path) -> None:
     from playwright.sync_api import expect
 
     with _app_and_browser(tmp_path) as (browser, url):
-        page = browser.new_page()
-        page.goto(url)
-        _ready(page)
-        _send(page, "根据以下情况帮我写存在问题部分：" + FACTS.replace("\n", "；"))
+        page = _sent(browser.new_page(), url, "根据以下情况帮我写存在问题部分：" + FACTS.replace("\n", "；"))
         page.get_by_role("button", name="取消").first.click(timeout=60_000)
         expect(page.get_by_text("已取消：这次要求没有生成草稿", exact=False)).to_be_visible(
             timeout=30_000
