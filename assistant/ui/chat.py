@@ -451,15 +451,12 @@ def _run_job(
         cancel.button("取消", key=f"cancel_{cid}_{time.monotonic_ns()}",
                       on_click=_cancel, args=(ctx, cid))  # fmt: skip
         slot = st.empty()
-        shown, said, at = "", "", 0.0
+        shown = ""
         while not job.done and not job.cancelled:  # cancelled (in another tab): stop waiting
             wait = "正在等待模型回复……" if live and not job.text else ""
-            line = f"{caption}{job.progress}{wait}（{job.status}）"
-            # Sent when it changes, else twice a second: a sent element is also where this
-            # run notices a click (取消) or a closed tab; more often only loads a busy server.
-            if line != said or time.monotonic() - at > 0.5:
-                note.caption(line)
-                said, at = line, time.monotonic()
+            # Sent every round, not only when it changes: a sent element is where this run
+            # notices a click (取消) at once (sent twice a second, a 取消 lost the chat's facts).
+            note.caption(f"{caption}{job.progress}{wait}（{job.status}）")
             if live and job.text != shown:
                 shown = job.text
                 slot.markdown(shown)
