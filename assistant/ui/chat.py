@@ -113,6 +113,10 @@ def _current_facts(ctx: Ctx, cid: int) -> list[Fact]:
 
 
 def _save_facts(ctx: Ctx, cid: int) -> None:
+    if st.session_state.get(_added_key(cid)):
+        # The box was never drawn with the facts a cut-short run added from the chat: the
+        # browser's value is the old one, and saving it would wipe them (render_main reloads).
+        return
     ctx.store.set_facts(cid, st.session_state.get(_facts_key(cid), ""))
 
 
