@@ -89,6 +89,7 @@ async def _setup(client: StreamlitClient, facts: str) -> None:
     await client.wait(lambda: client.runs_finished >= 1 and "new_conv" in client.widgets, 60)
     await client.run(new_conv=True)
     await client.wait_text("素材（还没有填写）", SETUP_TIMEOUT_S)
+    await client.wait(lambda: any(k.startswith("facts_") for k in client.widgets), SETUP_TIMEOUT_S)
     box = next(k for k in client.widgets if k.startswith("facts_"))
     await client.run(**{box: facts})
     await client.wait_text("**F3**", SETUP_TIMEOUT_S)
@@ -113,10 +114,15 @@ async def _light_users(port: int, n: int, facts: str) -> AsyncIterator[list[Stre
 
 
 async def _light_draft(client: StreamlitClient, request: str = REQUEST) -> float:
+    runs = client.runs_finished
     t0 = time.perf_counter()
     await client.run(chat=("chat", request))
     await client.wait_text(DRAFT_MARK, DRAFT_TIMEOUT_S)
-    return time.perf_counter() - t0
+    took = time.perf_counter() - t0
+    # The run goes on after the draft is on screen (sidebar, export box): wait for its end,
+    # so the next user alone does not share the server with this run's tail.
+    await client.wait(lambda: client.runs_finished > runs, DRAFT_TIMEOUT_S)
+    return took
 
 
 # ---- a real browser ---------------------------------------------------------------------------
@@ -205,9 +211,9 @@ async def _phase_many(port: int, url: str, browser: Any, users: int) -> None:
         say(f"{'Enter → draft on screen, p50':40} {p50:7.2f}s  ({p50 / base:.1f}×)")
     if page is not None:
         say(f"  the Chromium page among them: {_outcome(results[-1])}")
-    for i, exc in failed:
+    for i, err in failed:
         who = "Chromium page" if page is not None and i == len(results) - 1 else f"user {i + 1}"
-        say(f"  {who}: {_outcome(exc)}")
+        say(f"  {who}: {_outcome(err)}")
     if page is not None:
         await page.close()
 
