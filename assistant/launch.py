@@ -32,6 +32,11 @@ def streamlit_args(port: int = 8501, address: str = "localhost", script: Path = 
         str(port),
         "--server.address",
         address,
+        # Streamlit runs a full gc.collect(2) after every script run, holding the GIL while it
+        # walks the process's millions of long-lived objects (index, tokenizer dictionaries):
+        # with many users those collections queue up. Python's own generational GC still runs.
+        "--runner.postScriptGC",
+        "false",
     ]
 
 

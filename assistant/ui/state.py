@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,11 @@ def _warm(assistant: Assistant) -> None:
     # Best effort (e.g. an empty index): real calls report their own errors.
     with contextlib.suppress(Exception):
         assistant.draft(Role.PROBLEMS, "理论学习形式单一，以集中读文件为主\n宣传干部仅有3名")
+    # The index, tokenizer dictionaries and models now loaded live as long as the process:
+    # moved out of the collector's reach, no full collection walks them again (each such walk
+    # holds the GIL, so every user's page waits for it).
+    gc.collect()
+    gc.freeze()
 
 
 _warm_lock = threading.Lock()
