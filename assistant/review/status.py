@@ -25,7 +25,7 @@ from assistant.review.sections import PLAN, RETRO
 from assistant.text.citations import cited_ids
 from assistant.text.factkind import fact_kind, kind_is_clear, reports_deed
 from assistant.text.spans import clause_spans
-from assistant.text.status import status_marks
+from assistant.text.status import PAST_RE, status_marks
 
 # Done words a model adds around a planned measure ("已于年内全部投入使用", "实现全覆盖").
 _MORE_DONE = re.compile(
@@ -46,8 +46,6 @@ PROBLEM_RE = re.compile(
 )
 # A plan that builds on work done names it as its basis ("在已完成…的基础上", "依托已建成的…").
 _BUILDS_ON = re.compile(r"基础上|依托|巩固|用好|继续|持续|深化|总结|推广|延续|发挥")
-# Words that keep a past result marked as past wherever it stands ("已建成…15个").
-_SAID_DONE = re.compile(r"已|累计|先后|共计")
 # A clause says a fact again with this share of the fact's words (or its number).
 CLAUSE_MATCH = 0.5
 
@@ -252,7 +250,7 @@ def role_mismatch(ctx: Context) -> list[Flag]:
                 # "依托已建成的…", "在…的基础上": the words up to the fact's clause, not an aim
                 # told after it ("建成校史馆…，发挥文化育人作用")
                 and not _BUILDS_ON.search(ctx.draft[r.start : r.clause[1]])
-                and not _SAID_DONE.search(region)
+                and not PAST_RE.search(region)
             ):
                 why = f"素材{fact.id}是已经完成的工作（“{short(fact.text, 24)}”），草稿把它写进了下步打算"
             else:

@@ -37,7 +37,7 @@ _AHEAD_RE = re.compile(
 # 轮训"); a summary's "一季度完成投资3亿元" stays done.
 _AHEAD_FRONT_RE = re.compile(r"^(?:[一二三四]季度|春节前)")
 # Words saying the work happened, which a time ahead in their sentence does not undo.
-_PAST_RE = re.compile(r"已|累计|共计|先后")
+PAST_RE = re.compile(r"已|累计|共计|先后")
 _SENT_END = re.compile(r"[。；;！？!?\n]")
 
 
@@ -49,7 +49,7 @@ def _ahead_marks(work: str) -> list[StatusMark]:
         begin = max((e.end() for e in _SENT_END.finditer(work, 0, m.start())), default=0)
         end = _SENT_END.search(work, m.end())
         stop = end.start() if end else len(work)
-        past = _DONE_RE if m is front else _PAST_RE
+        past = _DONE_RE if m is front else PAST_RE
         if not past.search(work, begin, stop):
             out.append(StatusMark("planned", m.start(), m.end(), m.group()))
     return out
