@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -248,13 +249,43 @@ def test_full_flow_draft_review_revise_export(app: AppTest) -> None:
     assert "下载全文 Word（.docx）" in labels and "下载本节 Word" in labels
 
 
-def test_several_sessions_draft_at_once_each_gets_its_own_draft(app: AppTest) -> None:
+def test_several_sessions_draft_at_once_each_gets_its_own_draft(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Browser sessions share one Assistant (and so one index) with no proxy thread: drafts
     requested at the same moment all come back, each from its own facts."""
     import threading
     import time
+    from unittest.mock import MagicMock
+
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime import Runtime
 
     from assistant.sessions import SessionStore
+
+    # AppTest sets the global Runtime._instance to a mock for each run and to None at its end, so
+    # one session's run ending pulled the runtime from under the others ("Runtime hasn't been
+    # created!"). A real server has one runtime for all sessions: keep the last one made.
+    seen: list[Runtime] = []
+
+    def recording_mock(*args: Any, **kwargs: Any) -> MagicMock:
+        mock = MagicMock(*args, **kwargs)
+        if kwargs.get("spec") is Runtime:
+            seen[:] = [mock]
+        return mock
+
+    def instance(cls: type[Runtime]) -> Runtime:
+        if cls._instance is not None:
+            return cls._instance
+        if not seen:
+            raise RuntimeError("Runtime hasn't been created!")
+        return seen[0]
+
+    monkeypatch.setattr(app_test_module, "MagicMock", recording_mock)
+    monkeypatch.setattr(Runtime, "instance", classmethod(instance))
+    monkeypatch.setattr(
+        Runtime, "exists", classmethod(lambda cls: cls._instance is not None or bool(seen))
+    )
 
     n = 4
     store = SessionStore(Settings().sessions_path)
