@@ -194,6 +194,49 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
 
 
 @pytest.mark.parametrize(
+    ("draft", "facts", "expected"),
+    [
+        # a short lead phrase before a colon names what the clauses after it tell
+        ("舆论引导亮点频现：在市级以上媒体发稿126篇，处置网络舆情9起。", IDEOLOGY, None),
+        # what the deeds aim at, told before them; a new programme name there is still a claim
+        ("局党组围绕群众所思所盼，已建成村级宣传栏32个。", IDEOLOGY, None),
+        (
+            "局党组聚焦“红色引擎”工程，已建成村级宣传栏32个。",
+            IDEOLOGY,
+            "局党组聚焦“红色引擎”工程",
+        ),
+        # a standing beside peers without a figure is a judgement; a gap to a target is a result
+        ("在市级以上媒体发稿126篇，但与先进地区相比仍有差距。", IDEOLOGY, None),
+        ("新建5G基站420个，距离省定目标还有差距。", ["新建5G基站420个"], "距离省定目标还有差距"),
+        # an evaluation of the work that states an absolute result is a claim
+        ("妥善处置网络舆情9起，推动舆情处置工作规范化。", IDEOLOGY, None),
+        ("妥善处置网络舆情9起，推动舆情处置全覆盖。", IDEOLOGY, "推动舆情处置全覆盖"),
+        # a clause that names the fact's own quoted programme is about that fact
+        (
+            "深入推进农村基层“清廉村居”建设，开展创建活动12场。",
+            ["开展“清廉村居”创建活动12场"],
+            None,
+        ),
+        (
+            "开展“清廉村居”创建活动12场，建立村干部廉洁档案，实行积分管理。",
+            ["开展“清廉村居”创建活动12场"],
+            "建立村干部廉洁档案",
+        ),
+        # the result of a deed told as a negated saying is no name; a target met is a result,
+        # and a quoted name after 实现 is one too
+        ("设立夜间门诊3个，实现看病就医“不打烊”。", ["设立夜间门诊3个"], None),
+        ("设立夜间门诊3个，实现了“不排队”的目标。", ["设立夜间门诊3个"], "实现了“不排队”的目标"),
+        ("设立夜间门诊3个，实现“一站式”结算。", ["设立夜间门诊3个"], "实现“一站式”结算"),
+    ],
+)
+def test_claims_are_about_what_the_facts_do_not_touch(
+    draft: str, facts: list[str], expected: str | None
+) -> None:
+    flags = _flags("unsupported_claim", draft, facts, Role.ACHIEVEMENTS)
+    assert _hit(flags, expected)
+
+
+@pytest.mark.parametrize(
     ("draft", "expected"),
     [
         # a point of genre-common words no fact gives is flagged whole, after its enumerator
@@ -377,6 +420,14 @@ def test_genre_nouns_need_a_wider_share_than_framing_words() -> None:
     genre = mine(texts)
     assert "扎实" in genre
     assert "档案" not in genre
+
+
+def test_a_verbal_noun_is_an_object_like_a_noun() -> None:
+    # "演练", "预警" are what a measure is about: a few reports sharing them makes no genre word
+    texts = ["扎实开展应急演练，完善预警。"] * 2 + [f"第{i}篇报告的内容。" for i in range(8)]
+    genre = mine(texts)
+    assert "扎实" in genre
+    assert not {"演练", "预警"} & set(genre)
 
 
 def test_slogans_and_synonyms_come_from_their_tables() -> None:

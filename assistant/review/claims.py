@@ -6,7 +6,11 @@ counts as given when a fact has it, and as framing when the genre uses it everyw
 phrase table ``prompts/review_formulaic.txt``, mined from the sample corpus). A clause with
 ``MIN_NEW`` or more words that are neither, or with a quoted name the facts do not have, says
 something new: it is flagged, clause by clause, so an invented clause inside a supported
-sentence is flagged alone. Clauses matching an opening or closing formula are framing.
+sentence is flagged alone. Clauses matching an opening or closing formula are framing, and so
+is what frames the deeds around them: a lead phrase before a colon, what the deeds aim at
+(聚焦/围绕…) told before them, their benefit told after them (方便…/实现…, unless a target met or
+an absolute), a standing beside peers without a figure. A clause quoting a fact's own programme
+name is about that fact and needs one new word more.
 """
 
 from __future__ import annotations
@@ -52,6 +56,10 @@ _EVALUATION = re.compile(
     # a purpose clause after the deed ("发挥榜样示范作用", "引导学生扣好人生第一粒扣子")
     r"|^(?:发挥|引导|树立|壮大|形成|激励|弘扬|传承|护航|厚植|涵养|汇聚|讲好|唱响)"
     r"|^难以(?:适应|满足|应对)"
+    # a standing beside peers told without a figure ("与先进地区相比还有差距"): the facts' rank,
+    # judged (a gap to a target, "距离省定目标还有差距", is a result the facts must give)
+    r"|^(?:但|但是|然而)?(?:与|同|和)[^，,。；;：:]{1,12}?(?:相比|比较|相较)(?:还|仍|尚|也)?(?:有|存在)"
+    r"(?:一定|较大|不小|明显)?的?差距$"
     # what a shortcoming holds back, and the call to heed it ("在一定程度上影响了教学效果")
     r"|^(?:这|此|这一问题|这些问题)?(?:在)?(?:一定程度上)?(?:影响|制约|阻碍|限制|削弱)(?:了|着)?"
     r"|(?:需要|亟需|应当|必须)?引起.{0,6}重视$"
@@ -137,7 +145,7 @@ def new_words(
             continue  # the facts' own name, a political set phrase ("一岗双责"), a slogan
         if tag(inner).startswith("n"):
             metaphors.append(inner)  # a quoted common noun: 把稳思想“方向盘”
-        elif _PARALLEL.fullmatch(m.group(1)):
+        elif _PARALLEL.fullmatch(m.group(1)) or _NEGATED.match(inner):
             metaphors += words(m.group(1))  # a quoted motto ("重建设、轻管护"): its words count
         else:
             found += [m.group(), m.group()]  # a quoted name the facts lack weighs double
@@ -163,6 +171,17 @@ def new_words(
     return found
 
 
+def _names_fact(clause: str, fact_sq: str) -> bool:
+    """The clause quotes a name the facts have."""
+    return any(
+        len(squash(m.group(1))) >= 2 and squash(m.group(1)) in fact_sq
+        for m in QUOTE_RE.finditer(clause)
+    )
+
+
+# A negated phrase is a saying, never a name ("不打烊", "不掉线"); 零/无 open absolutes and names
+# ("零事故", "无废城市").
+_NEGATED = re.compile(r"^[不没]")
 # A quoted motto of parallel parts: "重业务、轻意识形态", "安全第一，预防为主".
 _PARALLEL = re.compile(r"[\u4e00-\u9fff]{2,8}(?:[、，,][\u4e00-\u9fff]{2,8})+")
 
@@ -255,13 +274,20 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
                 continue
             # a point's short lead phrase before the clause that gives its fact ("二是产业链条偏短，
             # 农产品加工转化率只有58%"), and a purpose or benefit told after a deed ("方便群众出行")
-            if any(rests[i + 1 :]) and _point_lead(sent, cls, i):
+            if any(rests[i + 1 :]) and (_point_lead(sent, cls, i) or _colon_lead(sent, cls, i)):
+                continue
+            if (
+                any(rests[i + 1 :])
+                and _ORIENTATION.match(CITATION_RE.sub("", clause).strip())
+                and not _specific(clause, fact_sq)
+            ):
                 continue
             if (
                 i > 0
                 and any(rests[:i])
                 and _PURPOSE.match(clause.strip())
-                and not _specific(clause)
+                and not _specific(clause, fact_sq)
+                and not _TARGET_MET.search(CITATION_RE.sub("", clause).strip())
             ):
                 continue
             bare = CITATION_RE.sub("", clause).strip()
@@ -270,7 +296,13 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
             # the clause right after an opening formula ("下一步，我局将持续改善…")
             if opener >= 0 and a <= opener + 2 and not re.search(r"\d", clause):
                 continue
-            if _EVALUATION.search(clause.strip()) and not re.search(r"\d", clause):
+            # an evaluation of the work is framing, unless it states an absolute result
+            # ("推动大数据审计全覆盖"): that is a result the facts must give
+            if (
+                _EVALUATION.search(bare)
+                and not re.search(r"\d", bare)
+                and not _absolute_new(clause, fact_text)
+            ):
                 continue
             problems = ctx.roles[k] == Role.PROBLEMS
             toks = [
@@ -290,6 +322,10 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
                 for q in ctx.quantities
             ) or any(coverage(fi.grams, grams) >= 0.6 for fi in ctx.finfo if fi.fact.id in cited):
                 need = MIN_NEW  # a deed with the facts' number is the fact, reworded
+            # a clause that names a fact's own quoted programme ("推进…“双报到”工作") is about that
+            # fact: its paraphrase needs one word more to be a claim
+            if need == MIN_NEW and _names_fact(clause, fact_sq):
+                need += 1
             if len(new) < need:
                 continue
             shown = "、".join(f"“{w.strip('“”')}”" for w in dict.fromkeys(new))
@@ -321,9 +357,21 @@ _WRAPPER = re.compile(
 # A purpose or a benefit of the deed before it: for whom and to what end, not a second deed.
 _PURPOSE = re.compile(
     r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建)"
-    r"|(?:有效|切实|进一步|更好地?|从而|进而|以)?(?:方便|便于|便利|让|使|使得|助力|惠及|造福|服务|满足|擦亮|打响|叫响)"
+    r"|(?:有效|切实|进一步|更好地?|从而|进而|以)?(?:方便|便于|便利|让|使|使得|助力|惠及|造福|服务|满足|擦亮|打响|叫响"
+    r"|实现)"
     r")"
 )
+
+
+# What the deeds after it aim at, before them ("街道聚焦“一老一小”民生关切，新建…"): the
+# orientation of the work, its subject at most a few characters before it.
+_ORIENTATION = re.compile(
+    r"^[\u4e00-\u9fff]{0,6}?(?:聚焦|围绕|紧扣|紧盯|着眼|立足|针对|瞄准|对标|坚持|按照|着力)"
+)
+
+
+# A target met is a result the facts must give ("实现了…的目标", "完成…任务").
+_TARGET_MET = re.compile(r"(?:目标|任务|指标)$")
 
 
 def _wrapper(draft: str, s: int, e: int) -> bool:
@@ -331,12 +379,23 @@ def _wrapper(draft: str, s: int, e: int) -> bool:
     return bool(_WRAPPER.search(text)) and not re.search(r"\d", text)
 
 
-def _specific(clause: str) -> bool:
-    """A number, an absolute ("全覆盖") or a quoted name: the clause says something checkable."""
-    return bool(
-        re.search(r"\d", CITATION_RE.sub("", clause))
-        or ABSOLUTES.search(clause)
-        or QUOTE_RE.search(clause)
+def _absolute_new(clause: str, fact_text: str) -> bool:
+    """The clause says an absolute result ("全覆盖", "未发生") no fact says."""
+    return any(m.group() not in fact_text for m in ABSOLUTES.finditer(clause))
+
+
+def _specific(clause: str, fact_sq: str | None = None) -> bool:
+    """A number, an absolute ("全覆盖") or a quoted name: the clause says something checkable.
+    With the facts (squashed), a quoted slogan or a name the facts have is nothing new."""
+    if re.search(r"\d", CITATION_RE.sub("", clause)) or ABSOLUTES.search(clause):
+        return True
+    if fact_sq is None:
+        return bool(QUOTE_RE.search(clause))
+    return any(
+        squash(m.group(1)) not in fact_sq
+        and not _slogan(m.group(1), list(slogans()))
+        and not _NEGATED.match(m.group(1))
+        for m in QUOTE_RE.finditer(clause)
     )
 
 
@@ -350,6 +409,17 @@ def _point_lead(sent: str, cls: list[tuple[int, int]], i: int) -> bool:
         i == 0 and bool(_POINT_START.match(sent.lstrip()))
     )
     return opens and 0 < n <= 12 and not _specific(body)
+
+
+def _colon_lead(sent: str, cls: list[tuple[int, int]], i: int) -> bool:
+    """Clause ``i`` opens its sentence and ends with a colon, short and without a number: a lead
+    phrase that names what the clauses after it tell ("书香校园建设亮点纷呈：举办…")."""
+    a, b = cls[i]
+    if i or sent[:a].strip() or not re.match(r"\s*[：:]", sent[b:]):
+        return False
+    body = CITATION_RE.sub("", sent[a:b])
+    n = len(re.findall(r"[\u4e00-\u9fff]", body))
+    return 0 < n <= LEAD_MAX and not _specific(body)
 
 
 def _rests(ctx: Context, a: int, b: int, matching: dict[int, list[FactInfo]]) -> bool:

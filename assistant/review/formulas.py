@@ -82,7 +82,7 @@ def word_freq(word: str) -> int:
 def mine(texts: Iterable[str]) -> list[str]:
     """Words that recur across the samples, most widespread first: a framing word (a verb, an
     adjective, an adverb: "压实", "扎实", "切实") in ``MIN_SHARE_FRAMING`` of the reports, a noun
-    (an object a claim is about: "档案", "值班") only in ``MIN_SHARE``."""
+    or a verbal noun (an object a claim is about: "档案", "值班", "演练") only in ``MIN_SHARE``."""
     docs = [set(words(t)) for t in texts if not _SLOT.fullmatch(t)]
     df: Counter[str] = Counter()
     for d in docs:
@@ -91,7 +91,8 @@ def mine(texts: Iterable[str]) -> list[str]:
     need_framing = max(MIN_DOCS, round(MIN_SHARE_FRAMING * len(docs)))
 
     def keep(w: str, n: int) -> bool:
-        return n >= need or (n >= need_framing and not tag(w).startswith("n"))
+        t = tag(w)
+        return n >= need or (n >= need_framing and not (t.startswith("n") or t == "vn"))
 
     return [w for w, n in sorted(df.items(), key=lambda kv: (-kv[1], kv[0])) if keep(w, n)]
 
