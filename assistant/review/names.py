@@ -7,6 +7,12 @@ head with other characters before it (a changed name) or the name is specific by
 office of a named level, a numbered local meeting, a person with 同志). Generic bodies
 (市委, 上级党委, 党中央) and national meetings a draft cites as framing (党的二十大) are not
 names to check unless a fact names a different one.
+
+Places and people are found by structure, not by a list: a place is the jieba words before a
+head (社区/街道/村/镇/乡) up to a verb, particle, number or generic word ("在和平里社区" ->
+和平里社区; "各社区", "辖区社区", "全镇28个村", "乡村振兴" name none); a person is a surname and
+a given name next to a title or a role ("老党员周桂兰", "刘建华研究员") and is compared by the
+name alone, so a moved or dropped title is the same person.
 """
 
 from __future__ import annotations
@@ -16,9 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+import jieba
+
 from assistant.models import Flag
 from assistant.review.context import Context, squash
-from assistant.review.formulas import cut_words, tag
+from assistant.review.formulas import cut_words, tag, word_freq
 from assistant.text.quantities import QUOTE_RE, TITLE_RE, mask
 
 _CJK = r"[\u4e00-\u9fff]"
@@ -40,20 +48,39 @@ _LEVEL = r"(?:(?<![全各本该我两多每])[省市县区州旗]委?|中央|国
 # Only names with a level word are told apart ("市委党校" vs "省委党校"); a bare head
 # ("党校") is the same name in any text.
 _ORG_RE = re.compile(rf"(?P<pre>{_LEVEL}{_CJK}{{0,3}}?)(?P<head>{'|'.join(ORG_HEADS)})")
-# A place: two or three name characters before 镇/乡/村/街道/社区 ("城关镇", "红旗村").
-_PLACE_RE = re.compile(
-    rf"(?P<pre>{_CJK}{{2,3}})(?P<head>街道|社区|镇|乡|村)(?![\u4e00-\u9fff]?[级民委干])"
-)
+# A place: the characters before 社区/街道/村/镇/乡 that name it ("和平里社区", "石桥村"), found
+# by jieba's words before the head: a verb, a particle, a measure word or a generic word ends it.
+_PLACE_HEAD = re.compile(r"社区|街道|村|镇|乡")
+# A head followed by these makes a common word, not a name's end (村庄, 村民, 乡镇, 乡村).
+_NOT_HEAD_END = {
+    "村": re.compile(r"[庄民级干务落规容居医官情]"),
+    "乡": re.compile(r"[村镇土亲情贤愁风音间下里]"),
+    "镇": re.compile(r"[级压静痛定守住]"),
+    "街道": re.compile(r"[口边旁]"),
+    "社区": re.compile(r"(?!x)x"),
+}
 # Characters that end a name's left side (verbs and particles before a name).
 _LEFT_STOP = set("在与和及到赴由向对从为把被将于共同的了是组织邀请依托联合会同开展举办召开参加")
+# A word that begins with the head and goes on as a body of the place ("村委会", "镇党委").
+_BODY_AFTER = re.compile(r"委|党|两委|政府|人民|卫生院|办")
+# Parts of speech of a word that is a name ("城关镇" ns, "红星村" nr), or that jieba lacks.
+_NAME_POS = frozenset(["ns", "nr", "nz", "nt", "s", "nrt", ""])
+# A word of these parts of speech right before the head is no name ("健全街道", "工业强镇").
+_NOT_NAME_POS = frozenset("v vn a ad d i l an".split())  # noqa: SIM905
+# Parts of speech that end a name's left side: verbs, particles, pronouns, numbers, adverbs.
+_STOP_POS = frozenset("p c u uj ul ug uz uv ud v vd vn d r m mq q b ad x".split())  # noqa: SIM905
 # Words before a place head that make it generic, not a name.
-_GENERIC_PLACE = re.compile(
-    r"各|全|每|所有|基层|农村|城乡|城市|城镇|乡镇|村居|和谐|文明|示范|试点|重点|偏远|相关|辖区|周边|"
-    r"个|所|我|本|该|社区|行政|自然|贫困|美丽|乡村|特色|下|进|驻|入|回|返|走|包|联|到|完成|建成|新建|打造|改善"
-    r"|建设|推进|覆盖|实现|开展|每|量|等|成|了"
+_GENERIC_PLACE = frozenset(
+    (  # noqa: SIM905 - a word list reads better as one string
+        "各 全 每 所有 全部 其他 其余 多个 部分 个别 基层 农村 城乡 城市 城镇 乡镇 村居 和谐 文明 "
+        "示范 试点 重点 偏远 边远 相关 辖区 周边 附近 所在 所属 我 本 该 社区 街道 行政 自然 贫困 "
+        "脱贫 美丽 乡村 特色 老旧 安置 搬迁 拆迁 城郊 城中 中心 星级 智慧 完整 平安 书香 红色 党建 "
+        "模范 先进 典型 薄弱 后进 软弱涣散 涉农 指导 新建 加强 健全 绿色 宜居 样板 标杆 新型 传统 "
+        "一般 相邻 毗邻 沿线 沿街 城区 郊区 山区 库区 景区 园区 牧区 林区 矿区 老区 新区"
+    ).split()
 )
 _GENERIC_PERSON = re.compile(
-    r"全体|广大|青年|老|女|各位|党员|干部|基层|机关|年轻|新|优秀|先进|领导"
+    r"全体|广大|青年|老|女|各位|党员|干部|基层|机关|年轻|新|优秀|先进|领导|负责"
 )
 # Meetings: 二十届三中全会, 党的二十大, 第三次党代会, 市委十三届五次全会.
 _MEETING_RE = re.compile(
@@ -139,12 +166,25 @@ _TITLES = (
     "教授|副教授|研究员|书记|副书记|局长|副局长|县长|副县长|市长|副市长|区长|镇长|乡长|主任|副主任|部长"
     "|副部长|校长|副校长|院长|处长|科长|董事长|总经理|经理|老师|专家|主席|厅长|所长|站长|队长|村支书"
 )
+# Roles that come before a person's name only ("老党员周桂兰", "志愿者代表李红梅").
+_ROLES = (
+    "党员|居民|村民|志愿者|代表|网格员|职工|教师|医生|护士|民警|辅警|村医|社工|学生|家长|退役军人|讲师"
+    "|工程师|技术员|律师|法官|检察官|记者|作家|企业家|负责人|带头人|致富能手|劳模|馆长|会长|社长|主编"
+    "|院士|博士|医师|调解员|宣讲员|辅导员|指导员|联络员|专干|干事|支书|第一书记|同学|师傅|女士|先生"
+)
 _TITLE_THEN_NAME = re.compile(
-    rf"(?P<title>{_TITLES})(?P<name>[{_SURNAMES}]{_CJK}{{1,2}}?)(?=[、，,。；;和及与等带作为在率同出主参讲指强到]|$)"
+    rf"(?P<title>{_TITLES}|{_ROLES})(?P<name>[{_SURNAMES}]{_CJK}{{1,2}})"
+    r"(?=[、，,。；;和及与等带作为在率同出主参讲指强到分介发说表获被荣领牵负组开深走上宣担任（(（”]|$)"
 )
 _NAME_THEN_TITLE = re.compile(
     rf"(?<![{_SURNAMES}])(?P<name>[{_SURNAMES}]{_CJK}{{1,2}}?)(?P<title>{_TITLES})"
 )
+
+
+def _person_name(name: str) -> bool:
+    """A surname and a given name, not a word that starts with a surname's character ("严格",
+    "江苏省", "高度")."""
+    return not any(word_freq(w) and not tag(w).startswith("nr") for w in (name, name[:2]))
 
 
 @dataclass(frozen=True)
@@ -154,6 +194,7 @@ class Name:
     head: str
     start: int
     end: int
+    core: str = ""  # a person's name without the title ("刘建华" of "刘建华研究员")
 
 
 def _trim_left(text: str, s: int, e: int, head_len: int) -> int:
@@ -161,6 +202,67 @@ def _trim_left(text: str, s: int, e: int, head_len: int) -> int:
     while s < e - head_len and text[s] in _LEFT_STOP:
         s += 1
     return s
+
+
+def _words(text: str, base: int = 0) -> list[tuple[int, int, str]]:
+    """(start, end, part of speech) of every jieba word of ``text``, single characters too
+    (offsets from ``base``)."""
+    out = []
+    pos = base
+    for w in jieba.lcut(text, HMM=False):
+        out.append((pos, pos + len(w), tag(w)))
+        pos += len(w)
+    return out
+
+
+def _places(text: str) -> list[Name]:
+    """Places named by a head word and the words before it: "在和平里社区" -> 和平里社区; a
+    generic "各社区", "辖区社区", "全镇28个村", "乡村振兴" names none."""
+    out: list[Name] = []
+    for m in _PLACE_HEAD.finditer(text):
+        head, hs, he = m.group(), m.start(), m.end()
+        if _NOT_HEAD_END[head].match(text, he) or (head == "镇" and text[hs - 1 : hs] == "乡"):
+            continue
+        # jieba on the head's neighbourhood only (a name is at most 4 characters before it): the
+        # whole draft cut once more cost a third of the check
+        lo = max(0, hs - 8)
+        words = _words(text[lo : he + 4], lo)
+        # the head ends a word ("社区", "石桥|村", "城关镇") or begins a body's word ("村委会");
+        # inside a common word ("农村", "示范村", "村容村貌") it names no place
+        at = next(w for w in words if w[0] <= hs < w[1])
+        if at[1] > he and not (at[0] == hs and _BODY_AFTER.match(text[he : at[1]])):
+            continue
+        if at[0] < hs and at[2] not in _NAME_POS:
+            continue
+        start = hs
+        for ws, we, pos in reversed(words):
+            if ws >= hs:
+                continue
+            part = text[ws : min(we, hs)]
+            if (
+                not re.fullmatch(rf"{_CJK}+", part)
+                or (we <= hs and pos in _STOP_POS)
+                or part in _GENERIC_PLACE
+                or any(part.startswith(g) for g in ("各", "全", "每", "本", "该", "我"))
+                or hs - ws > 4
+            ):
+                break
+            start = ws
+        pre = text[start:hs]
+        last = next((w for w in reversed(words) if w[0] < hs), None)
+        if (
+            hs - start < 2
+            or any(pre.endswith(g) for g in _GENERIC_PLACE if len(g) > 1)
+            # a verb or a quality before the head ("指导街道", "健全街道", "工业强镇")
+            or (
+                last is not None
+                and last[2] in _NOT_NAME_POS
+                and (last[0] == start or last[1] - last[0] == 1)
+            )
+        ):
+            continue
+        out.append(Name("place", text[start:he], head, start, he))
+    return out
 
 
 def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
@@ -174,18 +276,8 @@ def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
     for m in _ORG_RE.finditer(work):
         s = m.start()
         out.append(Name("org", text[s : m.end()], m.group("head"), s, m.end()))
-    for m in _PLACE_RE.finditer(unquoted):
-        pre = m.group("pre")
-        if (
-            m.group("head") in pre
-            or _GENERIC_PLACE.search(pre + m.group("head"))
-            or any(n.start <= m.start() < n.end for n in out)
-        ):
-            continue
-        s = _trim_left(text, m.start(), m.end(), len(m.group("head")))
-        if m.end() - s - len(m.group("head")) < 2:
-            continue
-        out.append(Name("place", text[s : m.end()], m.group("head"), s, m.end()))
+    taken = [(n.start, n.end) for n in out]
+    out += [p for p in _places(unquoted) if not any(a <= p.start < b for a, b in taken)]
     for m in _LEVEL_NAME.finditer(work):
         out.append(
             Name("level", text[m.start() : m.end()], m.group("tail")[-2:], m.start(), m.end())
@@ -218,13 +310,27 @@ def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
             out.append(Name("place", w, "ns", pos, pos + len(w)))
     for rx in (_TITLE_THEN_NAME, _NAME_THEN_TITLE):
         for m in rx.finditer(unquoted):
-            if not any(n.start <= m.start("name") < n.end for n in out):
-                out.append(Name("person", m.group(), "人", m.start(), m.end()))
+            name, end = m.group("name"), m.end()
+            if rx is _TITLE_THEN_NAME and len(name) == 3 and word_freq(text[end - 1 : end + 1]):
+                name, end = name[:2], end - 1  # "县长刘伟带领": 带领 is a word, not 刘伟带
+            if not any(n.start <= m.start("name") < n.end for n in out) and _person_name(name):
+                out.append(Name("person", text[m.start() : end], "人", m.start(), end, name))
     for m in _PERSON_RE.finditer(unquoted):
         if _GENERIC_PERSON.search(m.group("name")):
             continue
         s = _trim_left(text, m.start(), m.end(), 2)
-        out.append(Name("person", text[s : m.end()], "同志", s, m.end()))
+        if any(n.start <= s < n.end for n in out):
+            continue  # "书记陈志刚同志": the title's match has it
+        out.append(
+            Name(
+                "person",
+                text[s : m.end()],
+                "同志",
+                s,
+                m.end(),
+                text[s : m.start("name") + len(m.group("name"))],
+            )
+        )
     return sorted(out, key=lambda n: n.start)
 
 
@@ -235,8 +341,12 @@ def _specific(n: Name, text: str) -> bool:
         return bool(re.match(r"[省市县区]委", n.text)) or n.text.startswith("第")
     if n.kind == "institution":
         return True
-    if n.kind == "place" and n.head == "ns":
-        return bool(re.search(r"(?:赴|到|去|前往|来自|走进)$", text[max(0, n.start - 2) : n.start]))
+    if n.kind == "place":
+        # a place the draft says someone went to or the work happened in ("在柳溪村召开…")
+        went = r"(?:赴|到|去|前往|来自|走进|深入)$"
+        if n.head != "ns":
+            went = r"(?:在|于|赴|到|去|前往|来自|走进|深入|走访)$"
+        return bool(re.search(went, text[max(0, n.start - 2) : n.start]))
     return n.kind == "person"
 
 
@@ -250,6 +360,15 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
             for f in fact_names
             if f.kind == "level" and f.head == n.head and squash(f.text) != core
         ] or [m.group() for m in _LEVEL_WORD.finditer(fact_text) if m.group() not in n.text][:1]
+    if n.kind == "ordinal":
+        # the facts tell the thing without its ordinal ("文物普查" for "第四次全国文物普查")
+        tail = squash(n.text[n.text.find(n.head) :])
+        seen = next(
+            (tail[i : i + 4] for i in range(len(tail) - 3) if tail[i : i + 4] in squash(fact_text)),
+            "",
+        )
+        if seen and not _ORDINAL_NAME.search(fact_text):
+            return [seen]
     if n.kind == "meeting" and "全会" in n.text:
         return [f.text for f in fact_names if f.kind == "meeting"] or (
             ["全会"] if "全会" in fact_text else []
@@ -287,6 +406,14 @@ def unsupported_name(ctx: Context) -> list[Flag]:
         core = squash(n.text)
         if core in fact_sq or squash(n.text.removeprefix("党的")) in fact_sq:
             continue
+        if n.core and squash(n.core) in fact_sq:
+            continue  # the facts' person, the title moved or changed ("研究员刘建华")
+        if (
+            n.kind == "place"
+            and n.head in PLACE_HEADS
+            and squash(n.text[: -len(n.head)]) in fact_sq
+        ):
+            continue  # the facts' place without its head ("向阳里" for 向阳里社区)
         if n.kind == "level" and squash(_LEVEL_WORD.match(n.text).group()) in fact_sq:  # type: ignore[union-attr]
             continue  # the level is the facts' own; the words after it are the claim's business
         rivals = _rivals(n, fact_names, "\n".join(f.text for f in ctx.facts))

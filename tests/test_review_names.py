@@ -1,0 +1,118 @@
+"""unsupported_name by structure: a place (社区/村/街道/镇), a person or an office the facts do not
+give is flagged; a generic mention, a set phrase or a name the facts give in another length is
+not. Sentences written for this table, not taken from the eval cases."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.review.grounding import check
+from assistant.text.facts import make_fact
+
+COMMUNITY = [
+    "在向阳里社区试点“邻里议事厅”",
+    "组织志愿者开展助老服务900人次",
+    "建成街道社区食堂3家",
+]
+VILLAGE = [
+    "在石桥村召开秸秆综合利用现场会1次",
+    "全镇28个村完成人居环境整治",
+    "城关镇新建村级卫生室5个",
+]
+PEOPLE = [
+    "邀请省社科院刘建华研究员作专题辅导1次",
+    "党委书记陈志刚同志带队赴先进地区学习",
+    "老党员周桂兰讲述入党故事",
+]
+PLAIN = ["开展环境卫生整治行动12次", "发放宣传资料3000份"]
+
+
+def _flags(draft: str, facts: list[str]) -> list[str]:
+    fs = [make_fact(f"F{i + 1}", t) for i, t in enumerate(facts)]
+    review = check(draft, fs, [], None, kinds=["unsupported_name"])
+    for f in review.flags:
+        assert draft[f.start : f.end] == f.text
+        assert any("\u4e00" <= c <= "\u9fff" for c in f.reason)
+    return [f.text for f in review.flags]
+
+
+def _hit(texts: list[str], expected: str | None) -> bool:
+    if expected is None:
+        return texts == []
+    return any(expected in t or t in expected for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "expected"),
+    [
+        # a changed 社区 / 村 / 镇 / 街道 (the facts name one of the same kind)
+        ("在东风里社区试点“邻里议事厅”。", COMMUNITY, "东风里社区"),
+        ("在和睦社区率先试点“邻里议事厅”。", COMMUNITY, "和睦社区"),
+        ("在枫林村召开秸秆综合利用现场会1次。", VILLAGE, "枫林村"),
+        ("城南镇新建村级卫生室5个。", VILLAGE, "城南镇"),
+        # a place no fact names, where the draft says the work happened
+        ("在柳溪村召开环境卫生整治现场会，开展整治行动12次。", PLAIN, "柳溪村"),
+        ("组织干部到白沙街道学习环境卫生整治经验。", PLAIN, "白沙街道"),
+        # faithful: the facts' own place, shorter or longer, and generic mentions
+        ("在向阳里社区试点“邻里议事厅”。", COMMUNITY, None),
+        ("向阳里社区居委会试点“邻里议事厅”。", COMMUNITY, None),
+        ("在向阳里试点“邻里议事厅”，建成街道社区食堂3家。", COMMUNITY, None),
+        ("各社区组织志愿者开展助老服务900人次。", COMMUNITY, None),
+        ("辖区社区普遍建立志愿服务队，开展助老服务900人次。", COMMUNITY, None),
+        ("一是社区养老服务供给不足；二是社区工作者力量薄弱。", COMMUNITY, None),
+        ("全镇28个村完成人居环境整治，城关镇新建村级卫生室5个。", VILLAGE, None),
+        ("在石桥村召开现场会1次，推动乡村振兴和乡镇卫生院建设。", VILLAGE, None),
+        ("部分村庄环境整治不彻底，村民参与度不高。", VILLAGE, None),
+        ("按照省委部署，开展环境卫生整治行动12次。", PLAIN, None),
+        ("基层党组织和全体党员积极参与整治行动12次。", PLAIN, None),
+        ("在示范村、重点村开展整治行动12次。", PLAIN, None),
+        (
+            "指导街道、社区开展整治行动12次，推动工业强镇、农业稳镇。",
+            ["白沙街道开展整治行动12次"],
+            None,
+        ),
+        ("清理农村生活垃圾，村容村貌明显改善。", VILLAGE, None),
+    ],
+)
+def test_place_names(draft: str, facts: list[str], expected: str | None) -> None:
+    assert _hit(_flags(draft, facts), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "expected"),
+    [
+        # a changed person, with or without a title
+        ("邀请省社科院刘建平研究员作专题辅导1次。", PEOPLE, "刘建平"),
+        ("党委书记陈志强同志带队赴先进地区学习。", PEOPLE, "陈志强"),
+        ("老党员周秀兰讲述入党故事。", PEOPLE, "周秀兰"),
+        ("邀请王立新教授作专题辅导1次。", PEOPLE, "王立新"),
+        # a person no fact names
+        ("邀请市委宣传部副部长孙海涛作宣讲，开展整治行动12次。", PLAIN, "孙海涛"),
+        ("志愿者代表李红梅分享服务心得。", PLAIN, "李红梅"),
+        # faithful: the same person with the title moved or dropped, and generic people
+        ("邀请省社科院研究员刘建华作专题辅导1次。", PEOPLE, None),
+        ("党委书记陈志刚带队赴先进地区学习。", PEOPLE, None),
+        ("陈志刚书记带队赴先进地区学习，老党员周桂兰讲述入党故事。", PEOPLE, None),
+        ("全体党员干部和广大青年同志积极参与。", PLAIN, None),
+        ("各位领导同志深入一线指导。", PLAIN, None),
+    ],
+)
+def test_person_names(draft: str, facts: list[str], expected: str | None) -> None:
+    assert _hit(_flags(draft, facts), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "expected"),
+    [
+        # an ordinal the facts do not give, on a thing they name without it
+        (
+            "完成第三次全国土壤普查采样点位210个。",
+            ["完成土壤普查采样点位210个"],
+            "第三次全国土壤普查",
+        ),
+        # faithful: the facts' own ordinal
+        ("举办第五届乡村文化节。", ["举办第五届乡村文化节，参与群众2万人次"], None),
+    ],
+)
+def test_ordinal_names(draft: str, facts: list[str], expected: str | None) -> None:
+    assert _hit(_flags(draft, facts), expected)
