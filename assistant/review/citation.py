@@ -3,10 +3,11 @@ does ("处置网络舆情9起[F3]" where F3 is about 发稿 and F4 about 舆情)
 
 from __future__ import annotations
 
-from assistant.models import Flag
+from assistant.models import Flag, Quantity
 from assistant.review.context import Context, FactInfo, short
 from assistant.review.numbers import bigrams, coverage
 from assistant.text.citations import citations, cited_ids
+from assistant.text.quantities import quantity_matches
 
 # Below this share of the cited fact's bigrams found in the sentence, the fact "shares nothing".
 SHARES_NOTHING = 0.12
@@ -40,7 +41,11 @@ def wrong_citation(ctx: Context) -> list[Flag]:
                 best = better[0][0]
                 # shares nothing while another fact does; or shares a word or two while another
                 # fact has the very number or most of the words ("培训180人次〔F1〕", F1 学习会)
-                if not ((mine == 0 and best >= 0.3) or (mine < 0.25 and best >= 0.5 + mine)):
+                if not (
+                    (mine == 0 and best >= 0.3)
+                    or (mine < 0.25 and best >= 0.5 + mine)
+                    or _number_elsewhere(ctx, by_id[fid], qs, given)
+                ):
                     continue
                 alt = better[0][1]
                 fi = by_id[fid]
@@ -66,3 +71,19 @@ def _shares(fi: FactInfo, grams: set[str], given: frozenset[str]) -> float:
     cov = coverage(fi.grams, grams)
     back = coverage(grams, fi.grams)
     return 0.0 if max(cov, back) < SHARES_NOTHING else cov
+
+
+def _number_elsewhere(
+    ctx: Context, fi: FactInfo, qs: list[Quantity], given: frozenset[str]
+) -> bool:
+    """The stretch's counts come from other facts only, and the cited fact's own counts are not
+    in it ("查处…机构23家〔F3〕" where 23家 is F2's and F3 is 追回…860万元):
+    a word or two in common ("医保基金") does not make it the source."""
+    if not qs or fi.fact.id in given:
+        return False
+    if not all(ctx.fq.facts_of(q) for q in qs):
+        return False  # a count no fact gives is another kind's business
+    own = [q for q in fi.fact.quantities if q.kind == "quantity"]
+    if not own:
+        return False
+    return not any(quantity_matches(q, fq) for q in qs for fq in own)

@@ -44,6 +44,22 @@ PROBLEM_RE = re.compile(
     r"|老化|瓶颈|制约|漏报|失衡|空白|存在|还需|亟须|严峻|严重|较大|较多|较重|浮于表面|形式主义|落后|不力"
     r"|欠佳|逾期|拖欠|积压|亏损|沿用|(?<![无零])盲区|(?<![无零])死角|仍有|未(?!发生)"
 )
+# Words that tell a shortcoming's object as work done or improved ("清收逾期应收账款1.3亿元",
+# "管理持续加强", "比例明显提高").
+_SUCCESS_RE = re.compile(
+    r"清收|化解|解决了?|消除|补齐|补足|配齐|扭转|压降|加强|优化|提升|提高|改善|完善|增强|成效|显著|明显"
+)
+
+
+def _told_as_success(region: str, fact_text: str) -> bool:
+    """A shortcoming's region whose only shortfall words are the fact's own ("逾期") while it
+    tells the matter as done or improved: the draft turned the problem into a result."""
+    own = [m.group() for m in PROBLEM_RE.finditer(region) if m.group() not in fact_text]
+    if own:
+        return False
+    return any(m.group() not in fact_text for m in _SUCCESS_RE.finditer(region))
+
+
 # A plan that builds on work done names it as its basis ("在已完成…的基础上", "依托已建成的…").
 _BUILDS_ON = re.compile(r"基础上|依托|巩固|用好|继续|持续|深化|总结|推广|延续|发挥")
 # A clause says a fact again with this share of the fact's words (or its number).
@@ -133,7 +149,8 @@ def _marks(
         found += [
             ("done", m.start(), m.end())
             for m in _MORE_DONE.finditer(text)
-            if m.group()[:2] not in fact_text and not (plan_section and m.group().startswith("实现"))
+            if m.group()[:2] not in fact_text
+            and not (plan_section and m.group().startswith("实现"))
         ]
         found += [("planned", m.start(), m.end()) for m in _MORE_PLANNED.finditer(text)]
         found.sort(key=lambda x: x[1])
@@ -234,14 +251,13 @@ def role_mismatch(ctx: Context) -> list[Flag]:
             region = ctx.draft[r.start : r.end]
             # an achievement turned into a problem: the draft adds a shortcoming ("…8次，覆盖面还
             # 不够广") or lists a deed the facts report as a result under 存在问题
-            if (
-                role == Role.PROBLEMS
-                and not fact_problem
-                and _result(fact)
-                and reports_deed(fact)
-            ):
+            if role == Role.PROBLEMS and not fact_problem and _result(fact) and reports_deed(fact):
                 why = f"素材{fact.id}是一项工作成绩（“{short(fact.text, 24)}”），草稿把它写成了存在的问题"
-            elif role in RETRO and fact_problem and not sentence_problem:
+            elif (
+                role in RETRO
+                and fact_problem
+                and (not sentence_problem or _told_as_success(region, fact.text))
+            ):
                 why = f"素材{fact.id}说的是不足（“{short(fact.text, 24)}”），草稿把它写成了工作成绩"
             elif (
                 role in PLAN

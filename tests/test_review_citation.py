@@ -1,0 +1,38 @@
+"""wrong_citation when the cited fact shares a topic word but not the count: the count is
+another fact's and the cited fact's own count is not in the stretch. Sentences written for
+this table."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.review.grounding import check
+from assistant.text.facts import make_fact
+
+FACTS = ["查处违规使用专项资金企业15家", "追回专项资金420万元", "开展专项资金审计培训2期"]
+
+
+def _flags(draft: str) -> list[str]:
+    fs = [make_fact(f"F{i + 1}", t) for i, t in enumerate(FACTS)]
+    review = check(draft, fs, [], None, kinds=["wrong_citation"])
+    for f in review.flags:
+        assert draft[f.start : f.end] == f.text
+        assert "出自" in f.reason
+    return [f.text for f in review.flags]
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # swapped citations: each stretch shares 专项资金 with the wrong fact
+        ("查处违规使用专项资金企业15家〔F2〕，追回专项资金420万元〔F1〕。", ["〔F2〕", "〔F1〕"]),
+        ("全年查处违规使用专项资金企业15家[F3]。", ["[F3]"]),
+        # faithful: the right facts, one citation for two facts, a stretch with the cited count
+        ("查处违规使用专项资金企业15家〔F1〕，追回专项资金420万元〔F2〕。", []),
+        ("查处违规使用专项资金企业15家、追回专项资金420万元〔F1、F2〕。", []),
+        ("查处违规使用专项资金企业15家，追回专项资金420万元〔F2〕。", []),
+        ("围绕专项资金监管开展审计培训〔F3〕。", []),
+    ],
+)
+def test_citation_of_another_facts_count(draft: str, expected: list[str]) -> None:
+    assert _flags(draft) == expected
