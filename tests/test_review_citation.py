@@ -6,19 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.review.grounding import check
-from assistant.text.facts import make_fact
+from tests.test_review_kinds import _flags as _kind_flags
 
 FACTS = ["查处违规使用专项资金企业15家", "追回专项资金420万元", "开展专项资金审计培训2期"]
 
 
 def _flags(draft: str) -> list[str]:
-    fs = [make_fact(f"F{i + 1}", t) for i, t in enumerate(FACTS)]
-    review = check(draft, fs, [], None, kinds=["wrong_citation"])
-    for f in review.flags:
-        assert draft[f.start : f.end] == f.text
-        assert "出自" in f.reason
-    return [f.text for f in review.flags]
+    return _kind_flags("wrong_citation", draft, FACTS)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.review.grounding import check
-from assistant.text.facts import make_fact
+from tests.test_review_kinds import _flags as _kind_flags
+from tests.test_review_kinds import _hit
 
 COMMUNITY = [
     "在向阳里社区试点“邻里议事厅”",
@@ -28,18 +28,7 @@ PLAIN = ["开展环境卫生整治行动12次", "发放宣传资料3000份"]
 
 
 def _flags(draft: str, facts: list[str]) -> list[str]:
-    fs = [make_fact(f"F{i + 1}", t) for i, t in enumerate(facts)]
-    review = check(draft, fs, [], None, kinds=["unsupported_name"])
-    for f in review.flags:
-        assert draft[f.start : f.end] == f.text
-        assert any("\u4e00" <= c <= "\u9fff" for c in f.reason)
-    return [f.text for f in review.flags]
-
-
-def _hit(texts: list[str], expected: str | None) -> bool:
-    if expected is None:
-        return texts == []
-    return any(expected in t or t in expected for t in texts)
+    return _kind_flags("unsupported_name", draft, facts)
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Role
-from assistant.review.grounding import check
-from assistant.text.facts import make_fact
+from tests.test_review_kinds import _flags as _kind_flags
 
 FACTS = [
     "逾期未办结的信访件仍有27件",
@@ -18,12 +17,7 @@ FACTS = [
 
 
 def _flags(draft: str, role: Role | None) -> list[str]:
-    fs = [make_fact(f"F{i + 1}", t) for i, t in enumerate(FACTS)]
-    review = check(draft, fs, [], role, kinds=["role_mismatch"])
-    for f in review.flags:
-        assert draft[f.start : f.end] == f.text
-        assert "不足" in f.reason or "成绩" in f.reason or "问题" in f.reason
-    return [f.text for f in review.flags]
+    return _kind_flags("role_mismatch", draft, FACTS, role)
 
 
 @pytest.mark.parametrize(
