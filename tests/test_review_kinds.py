@@ -227,6 +227,21 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
         ("设立夜间门诊3个，实现看病就医“不打烊”。", ["设立夜间门诊3个"], None),
         ("设立夜间门诊3个，实现了“不排队”的目标。", ["设立夜间门诊3个"], "实现了“不排队”的目标"),
         ("设立夜间门诊3个，实现“一站式”结算。", ["设立夜间门诊3个"], "实现“一站式”结算"),
+        # what the deed did, told by its degree beside it, and how it was done, before it
+        ("妥善处置网络舆情9起，网上舆论生态得到有效净化。", IDEOLOGY, None),
+        ("已建成村级宣传栏32个，有力推动了党的创新理论飞入寻常百姓家。", IDEOLOGY, None),
+        ("通过整合闲置村部，已建成村级宣传栏32个。", IDEOLOGY, None),
+        # ... but a deed with a degree before it is a deed, and a new deed beside the effect is a claim
+        ("妥善处置网络舆情9起，持续建立舆情台账。", IDEOLOGY, "持续建立舆情台账"),
+        ("已建成村级宣传栏32个，进一步开展理论宣讲进村入户。", IDEOLOGY, "进一步开展理论宣讲进村入户"),
+        (
+            "妥善处置网络舆情9起，组建网络评论员队伍，网上舆论生态得到有效净化。",
+            IDEOLOGY,
+            "组建网络评论员队伍",
+        ),
+        # the facts' number with verbs of its own is the fact; with a new object it is not
+        ("吸引群众3000人次参观学习。", ["参观群众3000人次"], None),
+        ("吸引群众3000人次参观红色教育基地。", ["参观群众3000人次"], "吸引群众3000人次参观红色教育基地"),
     ],
 )
 def test_claims_are_about_what_the_facts_do_not_touch(

@@ -9,8 +9,11 @@ something new: it is flagged, clause by clause, so an invented clause inside a s
 sentence is flagged alone. Clauses matching an opening or closing formula are framing, and so
 is what frames the deeds around them: a lead phrase before a colon, what the deeds aim at
 (聚焦/围绕…) told before them, their benefit told after them (方便…/实现…, unless a target met or
-an absolute), a standing beside peers without a figure. A clause quoting a fact's own programme
-name is about that fact and needs one new word more.
+an absolute), a standing beside peers without a figure, and in a sentence with a clause that
+rests on a fact, the deed's effect told by its degree (有效/进一步/得到…) or its means (通过…).
+A clause quoting a fact's own programme name is about that fact and needs one new word more; a
+clause with the facts' number is the fact reworded unless it brings a new object (a noun, a
+quoted name, an absolute): its new verbs do not count.
 """
 
 from __future__ import annotations
@@ -293,6 +296,12 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
             bare = CITATION_RE.sub("", clause).strip()
             if any(rx.pattern.endswith("$") and rx.search(bare) for rx in formulas):
                 continue
+            # what the deed did, or how, told beside it in its sentence
+            if (
+                any(r for j, r in enumerate(rests) if j != i)
+                and _effect(bare, any(rests[:i]), any(rests[i + 1 :]))
+            ):
+                continue
             # the clause right after an opening formula ("下一步，我局将持续改善…")
             if opener >= 0 and a <= opener + 2 and not re.search(r"\d", clause):
                 continue
@@ -310,7 +319,7 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
             ]
             new = new_words(clause, fact_text, fact_grams, genre, problems, fact_sq, toks)
             # a deed with a new object ("建立…档案", "开展…演练") needs no second word
-            need = 1 if _DEED.match(clause.strip()) else MIN_NEW
+            need = 1 if _DEED.match(_LEADING_DEGREE.sub("", clause.strip())) else MIN_NEW
             grams = bigrams(clause)
             cited = cited_ids(clause)
             if any(
@@ -322,6 +331,9 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
                 for q in ctx.quantities
             ) or any(coverage(fi.grams, grams) >= 0.6 for fi in ctx.finfo if fi.fact.id in cited):
                 need = MIN_NEW  # a deed with the facts' number is the fact, reworded
+                # ... whatever its verbs ("吸引观众1.5万人次参观"): only a new object, a quoted
+                # name or an absolute makes it more than the fact
+                new = [w for w in new if _topic(w)]
             # a clause that names a fact's own quoted programme ("推进…“双报到”工作") is about that
             # fact: its paraphrase needs one word more to be a claim
             if need == MIN_NEW and _names_fact(clause, fact_sq):
@@ -368,6 +380,35 @@ _PURPOSE = re.compile(
 _ORIENTATION = re.compile(
     r"^[\u4e00-\u9fff]{0,6}?(?:聚焦|围绕|紧扣|紧盯|着眼|立足|针对|瞄准|对标|坚持|按照|着力)"
 )
+
+
+def _topic(w: str) -> bool:
+    """A word that names what a clause is about: a noun, a verbal noun, a place, an
+    abbreviation, a word jieba does not know, a quoted name or an absolute."""
+    if w.startswith("“") or ABSOLUTES.fullmatch(w):
+        return True
+    t = tag(w)
+    return t in ("", "vn") or t.startswith(("n", "s", "j", "eng"))
+
+
+# What a deed did, told by its degree ("有力震慑了…", "…得到有效缓解", "…更加规范透明"): the
+# deed's effect, which the facts' deed carries, not a second deed.
+_DEGREE = r"(?:有效|有力|明显|显著|进一步|更加|更为|更好地?|持续|不断|日益|稳步|大幅|充分|逐步|切实|大大|始终)"
+_EFFECT = re.compile(_DEGREE + r"|(?:得到|得以)(?:了)?[\u4e00-\u9fff]{0,4}$")
+_LEADING_DEGREE = re.compile(r"^(?:" + _DEGREE + r"|[地了])+")
+# How the deed after it was done ("通过挖潜利用闲置空间，新增…").
+_MEANS = re.compile(r"^(?:通过|依托|借助|依靠|运用|利用|采取)")
+
+
+def _effect(bare: str, after_deed: bool, before_deed: bool) -> bool:
+    """The clause tells a deed's effect after it or its means before it, with no number, no
+    absolute and no deed of its own."""
+    # a deed with a degree before it ("持续建立…台账") is a deed
+    if re.search(r"\d", bare) or ABSOLUTES.search(bare) or _DEED.match(_LEADING_DEGREE.sub("", bare)):
+        return False
+    if before_deed and _MEANS.match(bare):
+        return True
+    return after_deed and bool(_EFFECT.search(bare))
 
 
 # A target met is a result the facts must give ("实现了…的目标", "完成…任务").
