@@ -231,6 +231,9 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
         ("妥善处置网络舆情9起，网上舆论生态得到有效净化。", IDEOLOGY, None),
         ("已建成村级宣传栏32个，有力推动了党的创新理论飞入寻常百姓家。", IDEOLOGY, None),
         ("通过整合闲置村部，已建成村级宣传栏32个。", IDEOLOGY, None),
+        ("已建成村级宣传栏32个，打通了政策宣传的每一个角落。", IDEOLOGY, None),
+        ("妥善处置网络舆情9起，快速回应网民关切。", IDEOLOGY, None),
+        ("已建成村级宣传栏32个，建立了宣传栏管护台账。", IDEOLOGY, "建立了宣传栏管护台账"),
         # ... but a deed with a degree before it is a deed, and a new deed beside the effect is a claim
         ("妥善处置网络舆情9起，持续建立舆情台账。", IDEOLOGY, "持续建立舆情台账"),
         ("已建成村级宣传栏32个，进一步开展理论宣讲进村入户。", IDEOLOGY, "进一步开展理论宣讲进村入户"),

@@ -391,10 +391,15 @@ def _topic(w: str) -> bool:
     return t in ("", "vn") or t.startswith(("n", "s", "j", "eng"))
 
 
-# What a deed did, told by its degree ("有力震慑了…", "…得到有效缓解", "…更加规范透明"): the
+# What a deed did, told by its degree ("有力震慑了…", "…得到有效缓解", "…更加规范透明") or as done: the
 # deed's effect, which the facts' deed carries, not a second deed.
 _DEGREE = r"(?:有效|有力|明显|显著|进一步|更加|更为|更好地?|持续|不断|日益|稳步|大幅|充分|逐步|切实|大大|始终)"
-_EFFECT = re.compile(_DEGREE + r"|(?:得到|得以)(?:了)?[\u4e00-\u9fff]{0,4}$")
+_EFFECT = re.compile(
+    _DEGREE
+    + r"|快速|迅速|高效|(?:得到|得以)(?:了)?[\u4e00-\u9fff]{0,4}$"
+    # a verb done (V了…) told after the deed: what it brought ("消除了一批隐患")
+    + r"|^[\u4e00-\u9fff]{2}了"
+)
 _LEADING_DEGREE = re.compile(r"^(?:" + _DEGREE + r"|[地了])+")
 # How the deed after it was done ("通过挖潜利用闲置空间，新增…").
 _MEANS = re.compile(r"^(?:通过|依托|借助|依靠|运用|利用|采取)")
