@@ -200,6 +200,7 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
         ("舆论引导亮点频现：在市级以上媒体发稿126篇，处置网络舆情9起。", IDEOLOGY, None),
         # what the deeds aim at, told before them; a new programme name there is still a claim
         ("局党组围绕群众所思所盼，已建成村级宣传栏32个。", IDEOLOGY, None),
+        ("县委宣传部始终坚持“守正创新”的要求，已建成村级宣传栏32个。", IDEOLOGY, None),
         (
             "局党组聚焦“红色引擎”工程，已建成村级宣传栏32个。",
             IDEOLOGY,

@@ -282,7 +282,7 @@ def unsupported_claim(ctx: Context) -> list[Flag]:
             if (
                 any(rests[i + 1 :])
                 and _ORIENTATION.match(CITATION_RE.sub("", clause).strip())
-                and not _specific(clause, fact_sq)
+                and not _specific(_PRINCIPLE.sub("", clause), fact_sq)
             ):
                 continue
             if (
@@ -378,7 +378,7 @@ _PURPOSE = re.compile(
 # What the deeds after it aim at, before them ("街道聚焦“一老一小”民生关切，新建…"): the
 # orientation of the work, its subject at most a few characters before it.
 _ORIENTATION = re.compile(
-    r"^[\u4e00-\u9fff]{0,6}?(?:聚焦|围绕|紧扣|紧盯|着眼|立足|针对|瞄准|对标|坚持|按照|着力)"
+    r"^[\u4e00-\u9fff]{0,8}?(?:始终|一直)?(?:聚焦|围绕|紧扣|紧盯|着眼|立足|针对|瞄准|对标|坚持|按照|着力)"
 )
 
 
@@ -416,6 +416,9 @@ def _effect(bare: str, after_deed: bool, before_deed: bool) -> bool:
     return after_deed and bool(_EFFECT.search(bare))
 
 
+# A quoted principle the work follows ("坚持“四个最严”要求", "践行“两山”理念"): a guideline, not a
+# programme or a deed of its own.
+_PRINCIPLE = re.compile(r"“[^”]{1,16}”(?=的?(?:要求|精神|理念|原则|方针|思路|主线|导向))")
 # A target met is a result the facts must give ("实现了…的目标", "完成…任务").
 _TARGET_MET = re.compile(r"(?:目标|任务|指标)$")
 
