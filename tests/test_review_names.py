@@ -105,3 +105,37 @@ def test_person_names(draft: str, facts: list[str], expected: str | None) -> Non
 )
 def test_ordinal_names(draft: str, facts: list[str], expected: str | None) -> None:
     assert _hit(_flags(draft, facts), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "facts", "expected"),
+    [
+        # a changed body: a school, a company, an office of the same kind, a hospital
+        ("红星小学建成标准化食堂。", ["向阳小学建成标准化食堂"], "红星小学"),
+        ("与宏达建材公司签订帮扶协议。", ["与华兴建材公司签订帮扶协议"], "宏达建材公司"),
+        ("县卫健局牵头开展专项督导。", ["县教育局牵头开展专项督导"], "县卫健局"),
+        ("与县中医院组建医共体。", ["与县人民医院组建医共体"], "县中医院"),
+        # a body no fact names, that the draft says it worked with
+        ("邀请国家保密局专家授课2次。", ["邀请专家授课2次"], "国家保密局"),
+        # an honour with a level the facts do not give; a named campaign they do not give
+        ("单位被评为全国文明单位。", ["单位被评为市级文明单位"], "全国文明单位"),
+        ("荣获全国五四红旗团委称号，开展志愿服务20场。", ["开展志愿服务20场"], "全国五四红旗团委"),
+        ("深入开展“暖心护航”志愿服务活动20场。", ["开展志愿服务活动20场"], "暖心护航"),
+        # a person by surname and title
+        ("李书记带队走访企业30家。", ["王书记带队走访企业30家"], "李书记"),
+        # faithful: a shorter or longer form, the level added to the facts' bare name, the
+        # facts' honour and campaign in other words, a class of bodies, framing bodies
+        ("与县医院组建医共体。", ["与县人民医院组建医共体"], None),
+        ("依托县融媒体中心开展宣传。", ["依托融媒体中心开展宣传"], None),
+        ("单位荣获市级文明单位称号。", ["单位被评为市级文明单位"], None),
+        ("开展“暖心护航”志愿服务活动20场。", ["开展暖心护航志愿服务活动20场"], None),
+        ("党委王书记带队走访企业30家。", ["党委书记王强带队走访企业30家"], None),
+        ("推动县级医院与乡镇卫生院组建医共体，覆盖中小学校。", ["与县人民医院组建医共体"], None),
+        ("在市委宣传部的指导下，开展志愿服务20场。", ["开展志愿服务20场"], None),
+        ("按照市委、市政府部署，围绕中心工作开展志愿服务20场。", ["开展志愿服务20场"], None),
+        ("新建养老服务中心3个。", ["新建养老服务中心3个", "县民政局牵头"], None),
+        ("，向主任汇报工作，开展志愿服务20场。", ["开展志愿服务20场"], None),
+    ],
+)
+def test_bodies_honours_and_campaigns(draft: str, facts: list[str], expected: str | None) -> None:
+    assert _hit(_flags(draft, facts), expected)

@@ -12,7 +12,11 @@ Places and people are found by structure, not by a list: a place is the jieba wo
 head (社区/街道/村/镇/乡) up to a verb, particle, number or generic word ("在和平里社区" ->
 和平里社区; "各社区", "辖区社区", "全镇28个村", "乡村振兴" name none); a person is a surname and
 a given name next to a title or a role ("老党员周桂兰", "刘建华研究员") and is compared by the
-name alone, so a moved or dropped title is the same person.
+name alone, so a moved or dropped title is the same person. A body without a level word is
+found the same way before its head (小学/公司/医院/局 …) when a proper word or a level starts
+it ("宏达建材公司", "县卫健局"); a body the facts give in a shorter or longer form ("县医院" for
+县人民医院) is theirs. An honour after 荣获/被评为 with a level, a “quoted” campaign and a
+surname with a title ("李书记") are checked against the facts' own words.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import jieba
 from assistant.models import Flag
 from assistant.review.context import Context, squash
 from assistant.review.formulas import cut_words, tag, word_freq
+from assistant.review.numbers import bigrams, coverage
 from assistant.text.quantities import QUOTE_RE, TITLE_RE, mask
 
 _CJK = r"[\u4e00-\u9fff]"
@@ -187,6 +192,27 @@ def _person_name(name: str) -> bool:
     return not any(word_freq(w) and not tag(w).startswith("nr") for w in (name, name[:2]))
 
 
+# An honour with a level, after the verb that confers it ("荣获全国五四红旗团委称号").
+_HONOUR_RE = re.compile(
+    r"(?:被评为|评为|荣获|获评|获得|入选|被授予|授予|被命名为|命名为|被确定为|确定为|成功创建|创成)"
+    r"(?P<name>(?:全国|国家级|省级|市级|县级|全省|全市|全县|中国|[省市县])"
+    r"[^，,。；;、：:\n（(〔\[【“”《》]{2,16}?)"
+    r"(?=称号|荣誉|等|[，,。；;、（(〔\[\n]|$)"
+)
+# A named campaign in quotes ("“暖心护航”志愿服务活动").
+_ACTIVITY_RE = re.compile(
+    r"“(?P<q>[^“”\n]{2,12})”(?:专项行动|系列活动|主题活动|志愿服务活动|志愿服务|行动|活动|工程|计划"
+    r"|品牌|工作法|服务队|项目|工作室|讲堂|课堂)"
+)
+# A person by surname and title alone ("李书记", "王局长").
+_SURNAME_TITLE = re.compile(
+    rf"(?:^|(?<=[^\u4e00-\u9fff])|(?<=[由和与及向请在对经据陪]))"
+    rf"(?P<name>[{_SURNAMES.replace('向', '').replace('于', '')}])"
+    r"(?P<title>书记|局长|县长|市长|区长|镇长|乡长|主任|部长|校长|院长|处长|科长|所长|站长|队长|经理"
+    r"|主席|厅长|董事长|总经理|老师|教授)"
+)
+
+
 @dataclass(frozen=True)
 class Name:
     kind: str  # "org" | "place" | "meeting" | "person"
@@ -265,6 +291,65 @@ def _places(text: str) -> list[Name]:
     return out
 
 
+# Heads of a body's name without a level word ("红星小学", "宏达建材公司", "县卫健局"), longest first.
+_BODY_HEAD = re.compile(
+    r"卫生院|卫生室|幼儿园|合作社|基金会|研究院|研究所|委员会|办公室|检察院|派出所|"
+    r"医院|小学|中学|学校|大学|学院|公司|集团|协会|商会|学会|银行|党校|法院|中心|局|厅"
+)
+# A body's name part ends at these parts of speech (a verb of two characters or more too).
+_BODY_STOP_POS = frozenset("p c u uj ul ug uz uv ud r d q m mq x".split())  # noqa: SIM905
+_LEVEL_WORDS = frozenset("省 市 县 区 州 旗 国家 中央 中国 全国 省委 市委 县委 区委".split())  # noqa: SIM905
+# Words that make a body a class of bodies ("县级医院", "定点医院", "中小学校").
+_GENERIC_BODY = frozenset(
+    (  # noqa: SIM905 - a word list reads better as one string
+        "各 全 本 该 我 有关 相关 上级 各级 基层 所属 辖区 多家 部分 各类 重点 定点 民营 公立 私立 "
+        "村级 乡镇 市级 县级 省级 国有 中小 其他 全市 全县 全区 全省 全镇 驻地 属地 周边 合作 签约 "
+        "新建 建成 打造 建设 新增 养老 居家 嵌入式 区域性 社区 普惠性 普惠 中小学 中小学校 高等院校 "
+        "职业院校 医疗机构"
+    ).split()
+)
+
+
+def _bodies(text: str) -> list[Name]:
+    """Bodies named by a head and a name part with a proper word or a level before it: "与宏达
+    建材公司", "县卫健局", "国家保密局"; a class ("县级医院", "各学校") or a bare head names none."""
+    out: list[Name] = []
+    for m in _BODY_HEAD.finditer(text):
+        head, hs, he = m.group(), m.start(), m.end()
+        lo = max(0, hs - 10)
+        words = _words(text[lo : he + 4], lo)
+        at = next(w for w in words if w[0] <= hs < w[1])
+        if at[1] > he or text[at[0] : at[1]] in _GENERIC_BODY:
+            continue  # "局长", "公司法": the head goes on as another word; "中小学" is a class
+        if head == "中心" and re.match(r"工作|任务|环节|城区|位置|地位|思想|组|大局", text[he:]):
+            continue  # "市委中心工作", "中心组"
+        start = at[0] if at[0] < hs else hs
+        proper = at[0] < hs and at[2] in _NAME_POS and at[2] != ""
+        first = text[start:hs]
+        for ws, we, pos in reversed(words):
+            if we > start:
+                continue
+            part = text[ws:we]
+            if (
+                not re.fullmatch(rf"{_CJK}+", part)
+                or (pos in _BODY_STOP_POS and not part.startswith("第"))
+                or pos == "v"
+                or part in _GENERIC_BODY
+                or hs - ws > 8
+            ):
+                break
+            start = ws
+            proper = proper or (pos in _NAME_POS and pos != "")
+            first = part
+        pre = text[start:hs]
+        if len(pre) < 1 or any(pre.startswith(g) for g in _GENERIC_BODY):
+            continue
+        if not (proper or first in _LEVEL_WORDS) or len(pre) + len(head) < 3:
+            continue
+        out.append(Name("org", text[start:he], head, start, he))
+    return out
+
+
 def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
     """Organisation, place, meeting and person names in ``text`` (titles and quotes aside).
     ``cut``: the text's words from ``cut_words``, when the caller has them."""
@@ -275,9 +360,17 @@ def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
         out.append(Name("meeting", text[m.start() : m.end()], "会", m.start(), m.end()))
     for m in _ORG_RE.finditer(work):
         s = m.start()
+        if "级" in m.group("pre")[:3]:
+            continue  # a class of bodies ("县级医院", "市级媒体"), not one body
         out.append(Name("org", text[s : m.end()], m.group("head"), s, m.end()))
     taken = [(n.start, n.end) for n in out]
     out += [p for p in _places(unquoted) if not any(a <= p.start < b for a, b in taken)]
+    taken = [(n.start, n.end) for n in out]
+    out += [
+        b
+        for b in _bodies(unquoted)
+        if not any(a <= b.start < e or a < b.end <= e for a, e in taken)
+    ]
     for m in _LEVEL_NAME.finditer(work):
         out.append(
             Name("level", text[m.start() : m.end()], m.group("tail")[-2:], m.start(), m.end())
@@ -331,6 +424,13 @@ def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
                 text[s : m.start("name") + len(m.group("name"))],
             )
         )
+    for m in _HONOUR_RE.finditer(work):
+        out.append(Name("honour", m.group("name"), "荣誉", m.start("name"), m.end("name")))
+    for m in _ACTIVITY_RE.finditer(work):
+        out.append(Name("activity", m.group(), "活动", m.start(), m.end(), m.group("q")))
+    for m in _SURNAME_TITLE.finditer(unquoted):
+        if not any(n.start <= m.start() < n.end for n in out):
+            out.append(Name("person", m.group(), "姓", m.start(), m.end()))
     return sorted(out, key=lambda n: n.start)
 
 
@@ -341,13 +441,21 @@ def _specific(n: Name, text: str) -> bool:
         return bool(re.match(r"[省市县区]委", n.text)) or n.text.startswith("第")
     if n.kind == "institution":
         return True
+    if n.kind == "org":
+        # a body the draft says it worked with or went to ("邀请国家保密局专家", "与宏达建材
+        # 公司签订"), not one it reports under ("在县委宣传部的指导下")
+        before = text[max(0, n.start - 2) : n.start]
+        after = text[n.end : n.end + 8]
+        return bool(
+            re.search(r"(?:邀请|请|与|同|联合|携手|会同|赴|到|在|依托|委托|走访)$", before)
+        ) and not re.match(r"的?[\u4e00-\u9fff]{0,4}(?:领导|指导|关心|支持|部署|要求)", after)
     if n.kind == "place":
         # a place the draft says someone went to or the work happened in ("在柳溪村召开…")
         went = r"(?:赴|到|去|前往|来自|走进|深入)$"
         if n.head != "ns":
             went = r"(?:在|于|赴|到|去|前往|来自|走进|深入|走访)$"
         return bool(re.search(went, text[max(0, n.start - 2) : n.start]))
-    return n.kind == "person"
+    return n.kind in ("person", "honour", "activity")
 
 
 def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
@@ -376,8 +484,35 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
     return [
         f.text
         for f in fact_names
-        if f.head == n.head and f.kind == n.kind and squash(f.text) != core
+        if f.kind == n.kind
+        and _key(f) == _key(n)
+        and squash(f.text) != core
+        and not _same_in_other_length(n, f)
     ]
+
+
+def _key(n: Name) -> str:
+    """What makes two names rivals: the same head, and for an office the same last character
+    ("县教育局" and "县卫健局" are both a 局)."""
+    if n.kind == "org" and n.head[-1] in "局厅部办":
+        return n.head[-1]
+    return n.head
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
+
+
+def _same_in_other_length(n: Name, f: Name) -> bool:
+    """The facts' name in a shorter or longer form ("县医院" for 县人民医院, "向阳里社区" for
+    向阳里社区居委会's 向阳里社区): one name part holds the other's characters in order."""
+    if n.kind not in ("org", "place", "institution"):
+        return False
+    k = _key(n)
+    a = squash(n.text.removesuffix(k))
+    b = squash(f.text.removesuffix(k))
+    return bool(a and b) and (_subsequence(a, b) or _subsequence(b, a))
 
 
 _KIND_LABEL = {
@@ -388,6 +523,8 @@ _KIND_LABEL = {
     "level": "级别",
     "ordinal": "名称",
     "institution": "单位名称",
+    "honour": "荣誉名称",
+    "activity": "活动名称",
 }
 
 
@@ -398,8 +535,36 @@ def fact_names_of(fact_text: str) -> tuple[Name, ...]:
     return tuple(names(fact_text))
 
 
+def _named_so(text: str, fact_text: str) -> bool:
+    """A surname and title the facts give, with the given name between or the title first."""
+    sur, title = text[0], text[1:]
+    return bool(re.search(rf"{sur}{_CJK}{{0,2}}{title}|{title}{sur}", fact_text))
+
+
+def _bare_in_facts(name: str, fact_text: str) -> bool:
+    """The name without its level word is the facts' own, told there with no other level."""
+    m = re.match(r"(?:国家|中央|[省市县区州])委?", name)
+    rest = name[m.end() :] if m else ""
+    if len(rest) < 3:
+        return False
+    return any(
+        fact_text[max(0, i - 2) : i][-1:] not in "省市县区州委" or i == 0
+        for i in (k.start() for k in re.finditer(re.escape(rest), fact_text))
+    )
+
+
+def _honour_given(name: str, fact_sq: str) -> bool:
+    """An honour the facts give in other words: its level word and most of its words."""
+    level = re.match(r"全国|国家级|省级|市级|县级|全省|全市|全县|中国|[省市县]", name)
+    if level is None or level.group() not in fact_sq:
+        return False
+    grams = bigrams(name[level.end() :])
+    return bool(grams) and coverage(grams, bigrams(fact_sq)) >= 0.6
+
+
 def unsupported_name(ctx: Context) -> list[Flag]:
     fact_sq = ctx.fact_text_sq
+    fact_text = "\n".join(f.text for f in ctx.facts)
     fact_names = fact_names_of("\n".join(f.text for f in ctx.facts))
     out: list[Flag] = []
     for n in names(ctx.draft, ctx.once("cut", lambda: cut_words(ctx.draft))):
@@ -408,6 +573,16 @@ def unsupported_name(ctx: Context) -> list[Flag]:
             continue
         if n.core and squash(n.core) in fact_sq:
             continue  # the facts' person, the title moved or changed ("研究员刘建华")
+        if n.kind == "org" and _bare_in_facts(n.text, fact_text):
+            continue  # "县融媒体中心" for the facts' 融媒体中心
+        if n.head == "姓" and _named_so(n.text, fact_text):
+            continue  # "王书记" for the facts' 党委书记王强
+        if n.kind == "honour" and _honour_given(n.text, fact_sq):
+            continue
+        if n.kind == "activity" and (
+            ctx.in_copied(n.start) or any(squash(n.core) in ei.norm.chars for ei in ctx.exinfo)
+        ):
+            continue  # a sample's campaign: copied_from_sample tells it
         if (
             n.kind == "place"
             and n.head in PLACE_HEADS
@@ -416,6 +591,8 @@ def unsupported_name(ctx: Context) -> list[Flag]:
             continue  # the facts' place without its head ("向阳里" for 向阳里社区)
         if n.kind == "level" and squash(_LEVEL_WORD.match(n.text).group()) in fact_sq:  # type: ignore[union-attr]
             continue  # the level is the facts' own; the words after it are the claim's business
+        if any(f.kind == n.kind and _key(f) == _key(n) and _same_in_other_length(n, f) for f in fact_names):
+            continue  # "县医院" for the facts' 县人民医院
         rivals = _rivals(n, fact_names, "\n".join(f.text for f in ctx.facts))
         if not rivals and not _specific(n, ctx.draft):
             continue
