@@ -139,3 +139,19 @@ def test_ordinal_names(draft: str, facts: list[str], expected: str | None) -> No
 )
 def test_bodies_honours_and_campaigns(draft: str, facts: list[str], expected: str | None) -> None:
     assert _hit(_flags(draft, facts), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # the reporting unit on the title or signature line, or anonymised
+        ("城关镇2024年工作总结\n开展环境卫生整治行动12次。", None),
+        ("开展环境卫生整治行动12次。\n\n城关镇人民政府\n2024年12月30日", None),
+        ("XX县卫健局开展环境卫生整治行动12次。", None),
+        # the same body in a sentence the draft adds
+        ("城关镇2024年工作总结\n联合县卫健局开展环境卫生整治行动12次。", "县卫健局"),
+    ],
+)
+def test_the_reporting_unit_is_no_invented_name(draft: str, expected: str | None) -> None:
+    facts = ["开展环境卫生整治行动12次", "县教育局牵头督导", "石桥镇完成改厕300户"]
+    assert _hit(_flags(draft, facts), expected)

@@ -463,11 +463,24 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
     core = squash(n.text)
     if n.kind == "level":
         # the same honour at another level ("市级智慧校园示范校" for "省级…")
-        return [
-            f.text
-            for f in fact_names
-            if f.kind == "level" and f.head == n.head and squash(f.text) != core
-        ] or [m.group() for m in _LEVEL_WORD.finditer(fact_text) if m.group() not in n.text][:1]
+        return (
+            [
+                f.text
+                for f in fact_names
+                if f.kind == "level" and f.head == n.head and squash(f.text) != core
+            ]
+            or [
+                m.group()
+                for m in _LEVEL_WORD.finditer(fact_text)
+                if m.group() not in n.text
+                # the facts' level is on the same thing ("省级…示范校"), not anywhere in them
+                and coverage(
+                    bigrams(n.text[len(_level_of(n.text)) :]),
+                    bigrams(fact_text[m.end() : m.end() + 16]),
+                )
+                >= 0.4
+            ][:1]
+        )
     if n.kind == "ordinal":
         # the facts tell the thing without its ordinal ("文物普查" for "第四次全国文物普查")
         tail = squash(n.text[n.text.find(n.head) :])
@@ -481,6 +494,8 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
         return [f.text for f in fact_names if f.kind == "meeting"] or (
             ["全会"] if "全会" in fact_text else []
         )
+    if n.head == "ns":
+        return []  # jieba's place words: any two differ, and many are no place ("深度", "新建")
     return [
         f.text
         for f in fact_names
@@ -489,6 +504,11 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
         and squash(f.text) != core
         and not _same_in_other_length(n, f)
     ]
+
+
+def _level_of(text: str) -> str:
+    m = _LEVEL_WORD.match(text)
+    return m.group() if m else ""
 
 
 def _key(n: Name) -> str:
@@ -535,6 +555,20 @@ def fact_names_of(fact_text: str) -> tuple[Name, ...]:
     return tuple(names(fact_text))
 
 
+def _own_unit(draft: str, n: Name) -> bool:
+    """The reporting unit itself: an anonymised name ("XX县教育局"), or a body named on the
+    title line or a signature line (a line with no sentence in it)."""
+    if re.search(r"(?:XX|xx|××|某)$", draft[max(0, n.start - 2) : n.start]):
+        return True
+    if n.kind not in ("org", "place"):
+        return False
+    line_start = draft.rfind("\n", 0, n.start) + 1
+    line_end = draft.find("\n", n.end)
+    line = draft[line_start : line_end if line_end >= 0 else len(draft)]
+    first = not draft[:line_start].strip()
+    return not re.search(r"[。；;，,]", line) and (first or len(line.strip()) <= len(n.text) + 12)
+
+
 def _named_so(text: str, fact_text: str) -> bool:
     """A surname and title the facts give, with the given name between or the title first."""
     sur, title = text[0], text[1:]
@@ -571,6 +605,8 @@ def unsupported_name(ctx: Context) -> list[Flag]:
         core = squash(n.text)
         if core in fact_sq or squash(n.text.removeprefix("党的")) in fact_sq:
             continue
+        if _own_unit(ctx.draft, n):
+            continue
         if n.core and squash(n.core) in fact_sq:
             continue  # the facts' person, the title moved or changed ("研究员刘建华")
         if n.kind == "org" and _bare_in_facts(n.text, fact_text):
@@ -591,7 +627,10 @@ def unsupported_name(ctx: Context) -> list[Flag]:
             continue  # the facts' place without its head ("向阳里" for 向阳里社区)
         if n.kind == "level" and squash(_LEVEL_WORD.match(n.text).group()) in fact_sq:  # type: ignore[union-attr]
             continue  # the level is the facts' own; the words after it are the claim's business
-        if any(f.kind == n.kind and _key(f) == _key(n) and _same_in_other_length(n, f) for f in fact_names):
+        if any(
+            f.kind == n.kind and _key(f) == _key(n) and _same_in_other_length(n, f)
+            for f in fact_names
+        ):
             continue  # "县医院" for the facts' 县人民医院
         rivals = _rivals(n, fact_names, "\n".join(f.text for f in ctx.facts))
         if not rivals and not _specific(n, ctx.draft):
