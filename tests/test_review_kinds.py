@@ -234,6 +234,13 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
         ("通过整合闲置村部，已建成村级宣传栏32个。", IDEOLOGY, None),
         ("已建成村级宣传栏32个，打通了政策宣传的每一个角落。", IDEOLOGY, None),
         ("妥善处置网络舆情9起，快速回应网民关切。", IDEOLOGY, None),
+        ("在市级以上媒体发稿126篇，主流声音加快向基层传播。", IDEOLOGY, None),
+        ("邀请市委党校教授作专题辅导1次，帮助党员干部答疑解惑。", IDEOLOGY, None),
+        (
+            "邀请市委党校教授作专题辅导1次，帮助12名党员干部答疑解惑。",
+            IDEOLOGY,
+            "帮助12名党员干部答疑解惑",
+        ),
         ("已建成村级宣传栏32个，建立了宣传栏管护台账。", IDEOLOGY, "建立了宣传栏管护台账"),
         # ... but a deed with a degree before it is a deed, and a new deed beside the effect is a claim
         ("妥善处置网络舆情9起，持续建立舆情台账。", IDEOLOGY, "持续建立舆情台账"),

@@ -370,7 +370,7 @@ _WRAPPER = re.compile(
 _PURPOSE = re.compile(
     r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建)"
     r"|(?:有效|切实|进一步|更好地?|从而|进而|以)?(?:方便|便于|便利|让|使|使得|助力|惠及|造福|服务|满足|擦亮|打响|叫响"
-    r"|实现)"
+    r"|实现|帮助|协助)"
     r")"
 )
 
@@ -393,7 +393,10 @@ def _topic(w: str) -> bool:
 
 # What a deed did, told by its degree ("有力震慑了…", "…得到有效缓解", "…更加规范透明") or as done: the
 # deed's effect, which the facts' deed carries, not a second deed.
-_DEGREE = r"(?:有效|有力|明显|显著|进一步|更加|更为|更好地?|持续|不断|日益|稳步|大幅|充分|逐步|切实|大大|始终)"
+_DEGREE = (
+    r"(?:有效|有力|明显|显著|进一步|更加|更为|更好地?|持续|不断|日益|稳步|大幅|充分|逐步|切实|大大|始终"
+    r"|加快|加速)"
+)
 _EFFECT = re.compile(
     _DEGREE
     + r"|快速|迅速|高效|(?:得到|得以)(?:了)?[\u4e00-\u9fff]{0,4}$"
