@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -251,8 +251,13 @@ def _facts(fs: dict[str, Any]) -> tuple[list[Fact], dict[str, str]]:
     return facts, {f"F{i}": f["kind"] for i, f in enumerate(fs["facts"], 1)}
 
 
-def section_figures(draft: Draft, kinds: dict[str, str]) -> dict[str, Any]:
-    """Fact precision, lead phrases, gaps and number flags of one drafted section."""
+def section_figures(draft: Draft, kinds: dict[str, str], marked: Sequence[str] = ()) -> dict[str, Any]:
+    """Fact precision, lead phrases, gaps and number flags of one drafted section.
+
+    ``marked``: facts the drafter used while telling the user it cannot tell their kind ("看不出属
+    于哪一部分……请核对"). They count as right in ``precision`` (the user was asked), not in
+    ``strict_precision``; how many there are is reported beside it, so marking everything unclear
+    cannot raise the figure unseen."""
     from assistant.draft.frame import parse_section
     from assistant.draft.grouping import terms
     from assistant.draft.leads import key_terms
@@ -260,6 +265,7 @@ def section_figures(draft: Draft, kinds: dict[str, str]) -> dict[str, Any]:
     cited = list(dict.fromkeys(cited_ids(draft.text)))
     judged = [f for f in cited if kinds.get(f) != "unclear"]
     ok = [f for f in judged if kinds.get(f) in ACCEPTS.get(draft.role, (str(draft.role),))]
+    asked = [f for f in judged if f in marked and f not in ok]
     frame = parse_section(draft.text)
     by_id = {f.id: f.text for f in draft.facts}
     points = leads = sharing = 0
@@ -277,7 +283,9 @@ def section_figures(draft: Draft, kinds: dict[str, str]) -> dict[str, Any]:
     return {
         "role": str(draft.role),
         "cited": cited,
-        "precision": len(ok) / len(judged) if judged else 1.0,
+        "precision": (len(ok) + len(asked)) / len(judged) if judged else 1.0,
+        "strict_precision": len(ok) / len(judged) if judged else 1.0,
+        "marked_unclear": len([f for f in cited if f in marked]),
         "points_with_lead_slot": points,
         "real_leads": leads,
         "leads_sharing_a_term": sharing,
@@ -305,6 +313,10 @@ def _summary(sections: list[dict[str, Any]], reports: list[dict[str, Any]]) -> d
     return {
         "sections": len(sections),
         "fact_precision": mean([s["precision"] for s in sections]),
+        "strict_precision": mean([s.get("strict_precision", s["precision"]) for s in sections]),
+        "marked_unclear_share": round(
+            sum(s.get("marked_unclear", 0) for s in sections) / max(1, sum(len(s["cited"]) for s in sections)), 4
+        ),
         "points_with_lead_slot": slots,
         "lead_share": round(leads / slots, 4) if slots else 1.0,
         "lead_term_share": round(sum(s["leads_sharing_a_term"] for s in sections) / leads, 4) if leads else 1.0,
@@ -332,9 +344,9 @@ def evaluate_mixed(app: Any) -> dict[str, Any]:
             new_cited: set[str] = set()
             base_cited: set[str] = set()
             for role in EVAL_ROLES:
-                used = select_facts(role, facts).used
-                if used:
-                    m = section_figures(app.draft(role, used, engine="offline"), kinds)
+                sel = select_facts(role, facts)
+                if sel.used:
+                    m = section_figures(app.draft(role, sel.used, engine="offline"), kinds, sel.unclear)
                     new_sections.append({**m, "set": fs["id"]})
                 b = section_figures(_draft_baseline(app, role, facts), kinds)
                 base_sections.append({**b, "set": fs["id"]})
@@ -399,6 +411,8 @@ def format_mixed(res: dict[str, Any]) -> list[str]:
     lines = ["", "混合素材集（成绩、问题、打算混在一起）：新起草 vs 基线（本次同时测得）"]
     rows: list[tuple[str, str, Callable[[Any], str], str]] = [
         ("各部分素材准确率", "fact_precision", pct, f"≥ {pct(t['fact_precision'])}"),
+        ("  其中不计“请核对”", "strict_precision", pct, ""),
+        ("  标为“看不出类型”", "marked_unclear_share", pct, ""),
         ("要点有小标题的比例", "lead_share", pct, f"≥ {pct(t['lead_share'])}"),
         ("小标题含本条素材关键词", "lead_term_share", pct, f"≥ {pct(t['lead_term_share'])}"),
         ("全文素材覆盖率", "coverage", pct, "= 100%"),

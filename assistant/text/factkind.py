@@ -20,7 +20,7 @@ from assistant.text.numerals import cn_to_int
 _PROBLEM_RE = re.compile(
     r"不足|不够|不强|不高|不深|不到位|不全|不完善|不健全|不规范|不平衡|不充分|不畅|不严|不会|不到\d|"
     r"单一|薄弱|欠缺|缺乏|短缺|缺(?![失席])|"
-    r"有待|短板|滞后|落后|老化|流失|偏少|偏低|偏高|较少|较弱|仅有|只有|仅|尚未|尚不|未能|未及时|"
+    r"有待|短板|滞后|落后|(?<!适)老化|流失|偏少|偏低|偏高|较少|较弱|仅有|只有|仅|尚未|尚不|未能|未及时|"
     r"(?<![全从])未(?!发生|出现|发现)(?=[\u4e00-\u9fff])|"
     # 低 as the predicate ("比例低"), not a word's first half ("低效资产", "低温储备粮仓")
     r"存在.{0,6}问题|问题突出|问题仍|仍存在|仍然存在|差距|亏损|"
@@ -59,7 +59,21 @@ _PROBLEM_RE = re.compile(
     r"(?:收入|营收|税收|产值|产量|增加值|增速|客流|游客|人数|投资|出口|利润|销量|销售额|存款|招商)"
     r"[^，,。；;]{0,8}(?:下降|减少|回落|下滑|负增长)|"
     r"(?:时长|耗时|用时|成本|费用|负债|等待|周期)[^。；;]{0,10}(?:高于|超过|长于|多于)|"
-    r"停工|停产|停滞|搁置|延期|拖延|繁琐|烦琐|单调|(?<![少免])不了(?!解)"
+    r"停工|停产|停滞|搁置|延期|拖延|繁琐|烦琐|单调|(?<![少免])不了(?!解)|"
+    # trouble that recurs or is common ("案件高发", "仍然多发"), a thing left idle ("设施闲置",
+    # "晒太阳"), people leaving, complaints that are loud, a rank near the bottom
+    r"高发|多发|频发|易发|多见|闲置|晒太阳|空转|用不起来|外流|外迁|反映强烈|意见较?大|"
+    r"现象(?:比较|较为|较|十分|仍然?|依然|日益)?(?:明显|普遍|突出)|"
+    r"排名(?:靠后|落后|后移|下滑|下降)|倒数|末位|"
+    # 较/过 + a bad degree closing a clause ("等候时间较长", "进度较慢")
+    r"(?:较|过|太)(?:长|慢|低|差|弱|少|窄|散|薄|晚)(?=$|[，,。；;、])|"
+    # a thing too small, a load too heavy, a cycle too long, lopsided work ("面积小", "任务重",
+    # "工期长", "重建设轻管理"), work done for show ("整改敷衍", "作风漂浮")
+    r"(?:面积|规模|体量|空间|场地|力度)(?:较|偏|过|太|很)?小|"
+    r"(?:工作量|任务|负担|包袱)(?:较|过|很|太|偏)?[大重](?=$|[，,。；;、])|"
+    r"(?:周期|时间|时限|工期|流程|链条|审批)(?:较|过|偏|太|很)?长(?=$|[，,。；;、])|"
+    r"重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]|敷衍|应付了事|打折扣|搞变通|漂浮|浮于表面|表面化|形式化|"
+    r"恐慌|欠债|不均衡|冷热不均|两极分化"
 )
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
 _SOLVE_RE = re.compile(r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治")
@@ -70,17 +84,20 @@ _TROUBLE_RE = re.compile(
 _CLAUSE_START = re.compile(r"[，,；;。]")
 # A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
 _RANK_RE = re.compile(
-    r"(?:排名|排位|位列|位居|居|排(?=[全省市县区国]|第)).{0,6}第\s*([\d一二三四五六七八九十]+)"
+    r"(?:排名|排位|位列|位居|居|排(?=[全省市县区国]|第)|全[国省市县区]|同行业|全系统).{0,6}"
+    r"第\s*([\d一二三四五六七八九十]+)"
 )
 # Words that mark a cause ("由于…", "根源在于…", "意识淡薄", "重视不够").
 _CAUSE_RE = re.compile(
     r"原因|根源|由于|导致|源于|归因|意识淡薄|认识不到位|认识不足|重视不够|重视程度不够|"
     r"精力投入不够|待遇低|晋升难|脱节|边界不清|缺乏.{0,4}依据|根本在于|主要在于|受.{1,12}影响|"
-    r"客观上|主观上|究其|因为|以致|致使"
+    r"客观上|主观上|究其|因为|以致|致使|"
+    # an explanation by its opening: "因汛期持续降雨，部分工程停工", "主要是对新业态研究不够"
+    r"^因(?!地制宜|势利导|材施教|村施策|此)[^，,。；;]{2,24}[，,]|^(?:主要是|主要由于|一方面|另一方面|根子在)"
 )
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
-    r"^(?:下一步|下步|下一阶段|下阶段|接下来|后续|明年|今后|来年|\d{4}年(?:将|再|还将)|将要|要|需要|必须|"
+    r"^(?:下一步|下步|下一阶段|下阶段|接下来|后续|明年|今后|来年|新的一年|新一年|未来|近期|“?十五五”?期间|\d{4}年(?:将|再|还将)|将要|要|需要|必须|"
     r"谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|准备|筹建|将于|今年将|明年将|"
     # the speaker's resolve ("我们会继续加大…", "还要完善…"), and 将 opening a fact ("将智慧停车纳入
     # 年度民生实事": a summary says 已将 or 纳入了)
@@ -90,7 +107,11 @@ _PLAN_RE = re.compile(
 # "全面推进…创建"); with a count ("持续开展送文化下乡活动36场") it is a result.
 _PLAN_FRONT_RE = re.compile(
     r"^(?:加快|着力|持续|继续|重点|进一步|全面|积极|稳步|深入|推动|筹备|谋划|启动|确保|着手|探索|逐步|抓好|"
-    r"做好|健全|全力|争创|加大|统筹|扩大|优化|巩固|用好|建立健全|研究制定|力促|大力)"
+    r"做好|健全|全力|争创|加大|统筹|扩大|优化|巩固|用好|建立健全|研究制定|力促|大力|"
+    r"深化|完善|强化|加强|提升|规范|夯实|压实|织密|拓展|拓宽|培育|壮大|严格|守牢|筑牢|坚持|"
+    r"围绕|聚焦|紧盯|瞄准|对标|立足)"
+    # ... unless 了 in its first clause says it was done ("完善了…机制")
+    r"(?![^，,。；;]{0,16}了)"
 )
 # Words that mark something done; a fact with none of these (and no other cue) is of unclear
 # kind. A count with its measure word ("化解积案17件", "智慧教室24间") reports a result.
@@ -98,13 +119,19 @@ _DEED = (
     r"已|开展|召开|举办|举行|组织|完成|建成|新建|新增|建立|成立|出台|印发|制定|修订|发稿|发布|刊发|推出|处置|"
     r"培训|累计|共计|全年|先后|实现|覆盖|获得|荣获|评为|签订|落实|推进|创建|打造|同比|增长|率达|达到|"
     # honours and the deeds a results list states without a count ("获评省级文明单位", "推行…")
-    r"获评|入选|授予|推行|更新为|引进|组建|开通|上线|投用|启用|办结|化解|整治|创成|平稳|前列|降至"
+    r"获评|入选|授予|推行|更新为|引进|组建|开通|上线|投用|启用|办结|化解|整治|创成|平稳|前列|降至|"
+    r"通过.{0,12}(?:验收|评审|复审|考核|认证|认定|评估)|率先|首次|成功|圆满|"
+    r"(?:明显|显著|大幅|有效|稳步)(?:提升|提高|改善|增强|好转|加强|下降|减少)|"
+    # a deed with 了 ("形成了一批经验"), not 为了/除了/了解/不了
+    r"(?<![为除不])了(?!解|不起|结)"
 )
 _DEED_RE = re.compile(_DEED)
 _COUNT = (
     r"\d+(?:\.\d+)?\s*(?:余|多)?\s*(?:[万亿](?![\u4e00-\u9fff])|[万亿]?\s*"
     r"(?:次|场|篇|期|个|人次|名|条|项|家|%|节|户|件|起|间|人|元|轮|处|所|座|亩|公里|批|支|部|套|台|"
-    r"吨|辆|张|份|册|本|场次|课时|学时|小时|天|家次|车次|宗|单|笔|株|棵|平方米|米))"
+    r"吨|辆|张|份|册|本|场次|课时|学时|小时|天|家次|车次|宗|单|笔|株|棵|平方米|米|"
+    r"卷|页|头|只|口|眼|盏|块|根|栋|幢|艘|架|列|趟|班|箱|袋|斤|公斤|千克|升|立方米|千瓦时?|兆瓦|"
+    r"平方公里|公顷|千米|个百分点|倍|例|台次|架次|户次|批次|人日|工日))"
 )
 _COUNT_RE = re.compile(_COUNT)
 _DONE_RE = re.compile(_DEED + "|" + _COUNT)
@@ -113,6 +140,32 @@ _FIRM_PLAN_RE = re.compile(r"^(?:确保|务必|必须)(?!了)")
 # Intentions said outright (beyond fact.status): a fact opening with 持续/进一步 is a plan only
 # when nothing else is known of it.
 _PLAN_SAID_RE = re.compile(r"^(?:下一步|下步|今后|来年)|力争|计划|拟|打算|争取|目标|预计|将于")
+
+
+# A measure falling: a shortfall when the measure is a good one ("外贸订单量大幅减少", "用电量负
+#增长"); a result when it is a bad one ("交通事故起数下降11%", "单位GDP能耗下降") or a deed
+# brought it down ("推动…成本下降").
+_FALL_RE = re.compile(r"减少|下降|下滑|回落|萎缩|收缩|放缓|走低|负增长|降低|降幅")
+_BAD_MEASURE_RE = re.compile(
+    r"事故|案件|发案|警情|犯罪|违法|违章|投诉|信访|来信|来访|积案|隐患|能耗|排放|污染|浓度|超标|农药|化肥|"
+    r"燃煤|成本|费用|负担|亏损|负债|债务|赤字|不良|逾期|拖欠|欠薪|库存|空置|闲置|死亡|伤亡|火灾|贫困|"
+    r"失业|辍学|近视|发病|感染|拥堵|时限|时长|耗时|用时|环节|材料|跑动|排队|等待|差错|故障|差评|扰民|噪音|"
+    r"单位|万元|每万|审批|办理时间|风险"
+)
+_BRING_DOWN_RE = re.compile(r"推动|促进|促使|带动|实现|使|压降|压减|削减|控制|确保")
+# A count held as a floor or a cap is a target ("培训不少于2000人次", "新建基站800个以上").
+_TARGET_RE = re.compile(
+    r"不少于|不低于|不超过|至少|控制在|以内(?=$|[，,。；;])|"
+    + r"\d+(?:\.\d+)?\s*[万亿]?[^\d，,。；;以]{0,3}以上(?=$|[，,。；;])"
+)
+
+
+def _good_measure_falls(text: str) -> bool:
+    for m in _FALL_RE.finditer(text):
+        before = text[: m.start()]
+        if not (_BAD_MEASURE_RE.search(before) or _BRING_DOWN_RE.search(before)):
+            return True
+    return False
 
 
 def fact_kind(fact: Fact) -> Role:
@@ -124,12 +177,13 @@ def fact_kind(fact: Fact) -> Role:
         or _FIRM_PLAN_RE.search(text)
         or (fact.status != "done" and _PLAN_RE.search(text))
         or (fact.status != "done" and _PLAN_FRONT_RE.search(text) and not _COUNT_RE.search(text))
+        or (fact.status != "done" and _TARGET_RE.search(text))
     ):
         return Role.PLANS
     if _CAUSE_RE.search(text):
         return Role.CAUSES
     # a shortfall word outranks a count: "仅开展2次" is a problem, not a result
-    if _shortfall(text) or _low_rank(text):
+    if _shortfall(text) or _low_rank(text) or _good_measure_falls(text):
         return Role.PROBLEMS
     if _bare_action(fact):
         return Role.PLANS
@@ -144,7 +198,7 @@ def reports_deed(fact: Fact) -> bool:
 # A result said without a count: an honour, an outcome, a level held or reached.
 _RESULT_RE = re.compile(
     r"获评|荣获|评为|入选|授予|创成|获得|实现|达到|增长|提高到|提升到|下降|降至|降低到|保持|稳定在|前列|"
-    r"第[一二三1-3](?![\d十])|无.{0,8}(?:事故|事件|案件)|平稳|向好|全覆盖|零发生"
+    r"第[一二三1-3](?![\d十])|无.{0,8}(?:事故|事件|案件)|平稳|向好|全覆盖|零发生|(?<![为除不])了(?!解|不起|结)"
 )
 
 
@@ -193,10 +247,16 @@ def _low_rank(text: str) -> bool:
 
 
 def kind_is_clear(fact: Fact) -> bool:
-    """False for a fact that names no result, shortcoming, cause or intention ("网络安全")."""
+    """False for a fact that names no result, shortcoming, cause or intention ("网络安全"), and
+    for one that opens with a year and reports only an amount ("2026年实施国道改线工程，总投资3.4
+    亿元"): a result in that year's summary, a plan in the year before's; the facts do not say
+    which year the report is of."""
     if fact_kind(fact) is not Role.ACHIEVEMENTS:
         return True
-    return fact.status == "done" or bool(_DONE_RE.search(fact.text)) or _rank(fact.text) is not None
+    text = fact.text
+    if fact.status != "done" and _YEAR_FRONT.match(text) and not (_DEED_RE.search(text) or _RESULT_RE.search(text)):
+        return False
+    return fact.status == "done" or bool(_DONE_RE.search(text)) or _rank(text) is not None
 
 
 # The kinds a section of each role takes (causes serve 存在问题 when there is no 原因分析).

@@ -28,7 +28,7 @@ _PLANNED_RE = re.compile(
 # A time still ahead of the writing: a deadline or a coming period. 年内 is among them: "年内建成"
 # is a promise; a summary's "年内累计完成" is kept done by the past words below.
 _AHEAD_RE = re.compile(
-    r"年底前|年末前|年内|来年|下半年|下一?年度|下季度|下阶段|下学期|新学期|今后|汛前|月底前"
+    r"年底前|年末前|年内|来年|下半年|(?<!截至)(?<!截止)(?<![至到末])年[底末](?=(?:全面|基本|全部)?(?:建成|完成|实现|开工|竣工|投用|投入|上线|达到|启动|交付|通车|开业|覆盖))|下一?年度|下季度|下阶段|下学期|新学期|今后|汛前|月底前"
     r"|\d{1,2}月(?:底|末|中旬|上旬|下旬)?前"
     r"|(?:19|20)\d{2}\s*年(?:底|末|\d{1,2}月(?:底|末)?)?前"
     r"|(?<![截达])[到至](?:19|20)\d{2}\s*年"
