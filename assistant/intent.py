@@ -189,7 +189,7 @@ _FACTS_CUE = re.compile(r"(?:以下|如下|下面|下列|下述|这些|这几条
 # "补充一条：…", "再加一条问题：…", "新增情况：…": facts only, nothing to draft yet.
 _ADD_FACTS = re.compile(
     r"^(?:请|再|另外|还有)?(?:帮我)?(?:补充|新增|增加|添加|追加|加上|再加|加|还有)"
-    r"(?:[一两二三四五六七八九十\d]+|几)?(?:条|点|项)?(?:新的)?"
+    r"(?:[一两二三四五六七八九十\d]+|几)?(?:条|点|项|个)?(?:新的)?"
     r"(?P<kind>问题|不足|成绩|成效|做法|打算|计划|措施|原因)?"
     r"(?:素材|情况|材料|事实|内容|数据)?(?:如下)?$"
 )
@@ -200,12 +200,16 @@ _ADD_KIND = {
 }  # fmt: skip
 # Where a request and its facts part: sentence and clause ends, a colon that is not part of a
 # time (10:30) or a URL (http://), a line break.
-_BOUNDARY = re.compile(r"[。！!？?；;\n，,：]|:(?!//)(?!\d)")
+_BOUNDARY = re.compile(
+    r"[。！!？?；;\n，,：]|:(?!//)(?!\d)|[ \t\u3000](?=[ \t\u3000]*(?:请|你|麻烦|帮我|帮忙|以上|上述)[^\n]{0,20}$)"
+)
 # "情况：", "素材如下：", "我们局今年的情况是这样的：": a label before the facts, not a fact.
 _LABEL = re.compile(
     r"^[^，。；\n：:]{0,16}?(?:情况|素材|材料|内容|数据|原因|问题|如下|以下|这样的|主要是|包括)"
     r"[^，。；\n：:]{0,6}[：:](?!//)\s*"
 )
+# "写团委工作情况，素材\n1、…": a label alone on its line, without a colon.
+_LABEL_LINE = re.compile(r"^(?:素材|材料|情况|数据|内容|具体情况|主要情况|有关情况)(?:如下|是|有)?[ \t]*\n")
 _INNER_LABEL = re.compile(r"(?:^|[。；;，,\n])\s*(?:素材|情况|内容|材料|数据|具体情况)(?:如下)?[：:](?!//)\s*")
 # A second part that steers the draft ("重点写理论学习", "控制在300字") is part of the request.
 _STEER = re.compile(
@@ -213,11 +217,17 @@ _STEER = re.compile(
     r"加一点|加点|补充一点|删)"
 )
 # "帮我写一段", "请起草一下": asks for a draft without naming the section (the head names it).
-_BARE_ASK = re.compile(r"^(?:请|帮我|帮忙|麻烦|给我)?(?:写|起草|拟写|撰写)(?:一下|一段|一篇|个|成一段)?$")
+_BARE_ASK = re.compile(
+    r"^(?:请|你|麻烦)?(?:帮我|帮忙|给我)?(?:写|起草|拟写|撰写|扩写|改写|整理|组织|串|连)(?:一下)?(?:成|为)?"
+    r"(?:一下|一段话?|一篇|个|段落|一段文字|文字|材料|一段话)?$"
+)
 _CHECK = re.compile(
     r"核对|核查|校对|检查一下|审核|审一下|对一下|是否一致|有没有错|对不对|审查|审校|把关|"
     r"检查(?=这|那|下|以下|如下|上面|以上|全文|一遍|稿|文字)|有没有问题|有无错误|是否准确|是否属实"
 )
+
+
+_ASKS = ("draft", "draft_all", "outline")
 
 
 def _is_request_head(head: str) -> bool:
@@ -235,7 +245,11 @@ def _is_request_head(head: str) -> bool:
 def _is_request_tail(tail: str) -> bool:
     """ "…12场。帮我写成工作成效那一段", "…。帮我写一段": a closing clause that asks for a draft."""
     t = tail.strip()
-    if not t or len(t) > 30 or not re.search(_DRAFT_VERBS, t):
+    if not t or len(t) > 30:
+        return False
+    if _BARE_ASK.match(t):
+        return True
+    if not re.search(_DRAFT_VERBS, t):
         return False
     return _parse_plain(t).kind in ("draft", "draft_all") or bool(_BARE_ASK.match(t))
 
@@ -252,6 +266,17 @@ def split_request(text: str) -> tuple[str, str | None]:
         return raw, None
     bounds = [m.start() for m in _BOUNDARY.finditer(raw)]
     head_end = next((b for b in bounds if b <= 80 and _is_request_head(raw[:b])), None)
+    if head_end is not None and _parse_plain(raw[:head_end].strip()).kind not in _ASKS:
+        # "我把情况贴在下面，你帮我写主要成效：…": the request follows the announcement
+        for b in bounds:
+            if b <= head_end:
+                continue
+            if "\n" in raw[head_end:b] or b - head_end > 40:
+                break
+            clause = raw[head_end + 1 : b].strip()
+            if re.search(_DRAFT_VERBS, clause) and _parse_plain(clause).kind in _ASKS:
+                head_end = b
+                break
     tail_start = None
     for b in reversed(bounds):
         tail = raw[b + 1 :].strip(" \t。！!？?；;，,")
@@ -267,7 +292,7 @@ def split_request(text: str) -> tuple[str, str | None]:
     # "…，包括工作情况、存在问题和下步打算。素材：1.…": the request runs on up to the label.
     label = _INNER_LABEL.search(body)
     body = body[label.end() :] if label else _LABEL.sub("", body, count=1)
-    body = body.strip()
+    body = _LABEL_LINE.sub("", body.strip(), count=1).strip()
     if not body.strip(" 。！!？?；;，,") or _STEER.match(body):
         return raw, None
     parts = [raw[:head_end] if head_end is not None else "", raw[end + 1 :] if end < len(raw) else ""]
@@ -373,11 +398,15 @@ def parse_request(text: str) -> Intent:
     if facts_text is None:
         return _parse_plain(raw)
     intent = _parse_plain(request)
+    if intent.kind == "revise" and intent.role is not None:
+        # "工作成效：A；B。帮我扩写成一段话": new facts and a section make a draft, not a revision
+        intent = Intent("draft", request, role=intent.role, shape=wanted_shape(request))
     if intent.kind == "check":  # the pasted text is the draft to check, not facts
         intent.text, intent.draft_text = raw, facts_text
         return intent
-    if intent.kind not in ("draft", "draft_all", "outline"):
-        m = _ADD_FACTS.match(request.strip())
+    added = _ADD_FACTS.match(request.strip())
+    if intent.kind not in ("draft", "draft_all", "outline") or added:
+        m = added
         kind = m.group("kind") if m else None
         intent = Intent("add_facts", request, role=_ADD_KIND.get(kind) if kind else None)
     intent.text = raw

@@ -160,7 +160,9 @@ _INLINE_ENUMS = (
 # A clause that continues the one before it ("…为主", "其中…", "均在24小时内回应").
 _CONTINUES = re.compile(r"^(?:以|并|且|但|均|其中|主要|同时|导致|造成|占|达|较|比|同比|环比|覆盖|涉及|包括|含|为|是|即|分别|共|合计)")
 _CUE_OR_NUMBER = re.compile(
-    r"\d|已|拟|将|计划|力争|完成|开展|仅|不足|尚未|不够|缺乏|单一|薄弱|有待|滞后|不强|不高|不深|不健全|不到位"
+    r"\d|已|拟|将|计划|力争|完成|开展|仅|不足|尚未|不够|缺乏|单一|薄弱|有待|滞后|不强|不高|不深|不健全|不到位|"
+    # a state said short ("软弱涣散", "流失严重", "经费紧张")
+    r"不|未|没|缺|难|弱|低|少|慢|差|严重|涣散|老化|陈旧|紧张|流失"
 )
 
 
@@ -202,7 +204,7 @@ def _split_list_sentence(text: str) -> list[str]:
             out.append(c)
     if len(out) == 1 and "、" in text:
         items = [p.strip(_TRAIL) for p in text.split("、")]
-        if len(items) >= 2 and all(len(p) >= 5 and _CUE_OR_NUMBER.search(p) for p in items):
+        if len(items) >= 2 and all(len(p) >= 4 and _CUE_OR_NUMBER.search(p) for p in items):
             return items
     return out
 
@@ -211,7 +213,11 @@ def split_chat_facts(text: str) -> list[str]:
     """Facts typed in a chat message: as in the 素材 box, and besides one line may list several
     facts ("①A ②B", "（1）A（2）B") and a single sentence may list them with commas or 、
     ("排查隐患1260处，整改了1198处，应急演练12场")."""
-    lines = [p for ln in (text or "").splitlines() for p in _split_inline_enums(ln.strip())]
+    rows = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
+    nums = [re.match(r"(\d{1,2})[ \t\u3000]+(?=\S)", ln) for ln in rows]
+    if len(rows) >= 2 and all(m and int(m.group(1)) == i for i, m in enumerate(nums, 1)):
+        rows = [ln[m.end() :] for ln, m in zip(rows, nums, strict=True) if m]  # "1 推进…" / "2 建设…"
+    lines = [p for ln in rows for p in _split_inline_enums(ln)]
     facts = split_facts("\n".join(lines))
     if len(facts) == 1 and len(lines) == 1:
         return _split_list_sentence(facts[0])
