@@ -191,7 +191,7 @@ _ADD_FACTS = re.compile(
     r"^(?:请|再|另外|还有)?(?:帮我)?(?:补充|新增|增加|添加|追加|加上|再加|加|还有)"
     r"(?:[一两二三四五六七八九十\d]+|几)?(?:条|点|项|个)?(?:新的)?"
     r"(?P<kind>问题|不足|成绩|成效|做法|打算|计划|措施|原因)?"
-    r"(?:素材|情况|材料|事实|内容|数据)?(?:如下)?$"
+    r"(?:素材|情况|材料|事实|内容|数据)?(?:如下)?(?:没写|漏写了?|漏了|忘了写?|也要写上?|要加上)?$"
 )
 _ADD_KIND = {
     "问题": Role.PROBLEMS, "不足": Role.PROBLEMS, "成绩": Role.ACHIEVEMENTS,
@@ -265,6 +265,10 @@ def split_request(text: str) -> tuple[str, str | None]:
     if _fact_choice(raw) is not None:  # "把F6加上，写下步打算" names facts, carries none
         return raw, None
     bounds = [m.start() for m in _BOUNDARY.finditer(raw)]
+    # "存在问题 首先是…": a short request parted from its facts by a space
+    lead = re.match(r"[^\s，,。；;：:]{2,20}(?=[ \t\u3000]+\S)", raw)
+    if lead and _parse_plain(lead.group()).kind in _ASKS:
+        bounds = sorted({lead.end(), *bounds})
     head_end = next((b for b in bounds if b <= 80 and _is_request_head(raw[:b])), None)
     if head_end is not None and _parse_plain(raw[:head_end].strip()).kind not in _ASKS:
         # "我把情况贴在下面，你帮我写主要成效：…": the request follows the announcement

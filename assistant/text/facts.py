@@ -156,6 +156,8 @@ _INLINE_ENUMS = (
     re.compile(r"[（(]\s*\d{1,2}\s*[）)]"),
     re.compile(r"(?<![\d.])\d{1,2}\s*[.．、](?!\d)"),
     re.compile(r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]、"),
+    re.compile(r"[一二三四五六七八九十]是"),  # "一是A二是B三是C" typed without a stop
+    re.compile(r"(?:首先|其次|再次|然后|最后)是?[，,：:]?"),
 )
 # A clause that continues the one before it ("…为主", "其中…", "均在24小时内回应").
 _CONTINUES = re.compile(r"^(?:以|并|且|但|均|其中|主要|同时|导致|造成|占|达|较|比|同比|环比|覆盖|涉及|包括|含|为|是|即|分别|共|合计)")
@@ -166,7 +168,14 @@ _CUE_OR_NUMBER = re.compile(
 )
 
 
-def _enum_value(marker: str) -> int:
+_SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": 3}
+
+
+def _enum_value(marker: str, seen: int = 0) -> int:
+    if marker[:2] in _SEQUENCE_WORDS:
+        return _SEQUENCE_WORDS[marker[:2]]
+    if marker.startswith("最后"):  # the last of a run, whatever its number
+        return seen + 1 if seen >= 2 else 0
     if "①" <= marker[0] <= "⑳":
         return ord(marker[0]) - ord("①") + 1
     if marker[0] in "一二三四五六七八九十":
@@ -179,7 +188,7 @@ def _split_inline_enums(line: str) -> list[str]:
     for rx in _INLINE_ENUMS:
         seq: list[re.Match[str]] = []
         for m in rx.finditer(line):
-            if _enum_value(m.group()) == len(seq) + 1:
+            if _enum_value(m.group(), len(seq)) == len(seq) + 1:
                 seq.append(m)
         if len(seq) >= 2:
             head = line[: seq[0].start()]
@@ -198,7 +207,8 @@ def _split_list_sentence(text: str) -> list[str]:
         c = clause.strip(_TRAIL)
         if not c:
             continue
-        if out and (len(c) < 4 or _CONTINUES.match(c)):
+        # "…，办结率100%": a rate of the thing just counted
+        if out and (len(c) < 4 or _CONTINUES.match(c) or re.match(r"[\u4e00-\u9fff]{2,3}率", c)):
             out[-1] += "，" + c
         else:
             out.append(c)
