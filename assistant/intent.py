@@ -267,7 +267,8 @@ def split_request(text: str) -> tuple[str, str | None]:
     bounds = [m.start() for m in _BOUNDARY.finditer(raw)]
     # "存在问题 首先是…": a short request parted from its facts by a space
     lead = re.match(r"[^\s，,。；;：:]{2,20}(?=[ \t\u3000]+\S)", raw)
-    if lead and _parse_plain(lead.group()).kind in _ASKS:
+    rest = raw[lead.end() :] if lead else ""
+    if lead and len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 4 and _parse_plain(lead.group()).kind in _ASKS:
         bounds = sorted({lead.end(), *bounds})
     head_end = next((b for b in bounds if b <= 80 and _is_request_head(raw[:b])), None)
     if head_end is not None and _parse_plain(raw[:head_end].strip()).kind not in _ASKS:
