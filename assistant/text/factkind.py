@@ -15,6 +15,7 @@ from typing import Any
 
 from assistant.models import Fact, Role
 from assistant.text.numerals import cn_to_int
+from assistant.text.status import PAST_RE
 
 # Words that mark a shortcoming ("形式单一", "力量薄弱", "仅有3名", "有待提高", "不到2人").
 _PROBLEM_RE = re.compile(
@@ -75,7 +76,7 @@ _PROBLEM_RE = re.compile(
     r"重[\u4e00-\u9fff]{1,3}轻[\u4e00-\u9fff]|敷衍|应付了事|打折扣|搞变通|漂浮|浮于表面|表面化|形式化|"
     r"恐慌|欠债|不均衡|冷热不均|两极分化|青黄不接|小马拉大车|"
     # dues left unpaid, trouble coming back ("欠缴社保费", "问题反弹")
-    r"欠缴|拖欠|欠薪|反弹|回潮|抬头"
+    r"欠缴|拖欠|欠薪|反弹|回潮|抬头|撂荒|(?:仍|还|偶|仍然|依然|时)有发生"
 )
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
 _SOLVE_RE = re.compile(r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治")
@@ -112,7 +113,7 @@ _PLAN_FRONT_RE = re.compile(
     r"^(?:加快|着力|持续|继续|重点|进一步|全面|积极|稳步|深入|推动|筹备|谋划|启动|确保|着手|探索|逐步|抓好|"
     r"做好|健全|全力|争创|加大|统筹|扩大|优化|巩固|用好|建立健全|研究制定|力促|大力|"
     r"深化|完善|强化|加强|提升|规范|夯实|压实|织密|拓展|拓宽|培育|壮大|严格|守牢|筑牢|坚持|"
-    r"围绕|聚焦|紧盯|瞄准|对标|立足)"
+    r"围绕|聚焦|紧盯|瞄准|对标|立足|筹划|酝酿)"
     # ... unless 了 in its first clause says it was done ("完善了…机制")
     r"(?![^，,。；;]{0,16}了)"
 )
@@ -157,12 +158,26 @@ _BAD_MEASURE_RE = re.compile(
     r"单位|万元|每万|审批|办理时间|风险"
 )
 _BRING_DOWN_RE = re.compile(r"推动|促进|促使|带动|实现|使|压降|压减|削减|控制|确保")
-# A count held as a floor or a cap is a target ("培训不少于2000人次", "新建基站800个以上").
-# (A cap, "控制在1%以下", "不超过15分钟", is how both plans and results are said: not a target cue.)
+# A count held as a floor is a target ("培训不少于2000人次", "新建基站800个以上"), unless a level
+# held says it was reached ("稳定在120万亩以上"). (A cap, "控制在1%以下", "不超过15分钟", is how
+# both plans and results are said: not a target cue.)
 _TARGET_RE = re.compile(
     r"不少于|不低于|至少|"
-    + r"\d+(?:\.\d+)?\s*[万亿]?[^\d，,。；;以]{0,3}以上(?=$|[，,。；;])"
+    r"(?<![\d.])(?<!稳定在)(?<!保持在)(?<!维持在)(?<!达到)(?<![达超])"
+    r"\d+(?:\.\d+)?\s*[万亿]?[^\d，,。；;以]{0,3}以上(?=$|[，,。；;])"
 )
+# A bad measure rising is a shortfall ("入室盗窃警情环比上升"), unless the rise counts work done
+# ("查处违法案件增长30%").
+_RISE_RE = re.compile(r"上升|增加|增长|增多|攀升|走高|高企")
+_ENFORCE_RE = re.compile(r"查处|破获|侦破|抓获|立案|处罚|拦截|整改|化解|办结|受理|排查|发现|清理|打掉")
+
+
+def _bad_measure_rises(text: str) -> bool:
+    for m in _RISE_RE.finditer(text):
+        before = text[: m.start()]
+        if _BAD_MEASURE_RE.search(before) and not (_ENFORCE_RE.search(before) or _DEED_RE.search(before)):
+            return True
+    return False
 
 
 def _good_measure_falls(text: str) -> bool:
@@ -182,13 +197,13 @@ def fact_kind(fact: Fact) -> Role:
         or _FIRM_PLAN_RE.search(text)
         or (fact.status != "done" and _PLAN_RE.search(text))
         or (fact.status != "done" and _PLAN_FRONT_RE.search(text) and not _COUNT_RE.search(text))
-        or (fact.status != "done" and _TARGET_RE.search(text))
+        or (not PAST_RE.search(text) and _TARGET_RE.search(text))
     ):
         return Role.PLANS
     if _CAUSE_RE.search(text):
         return Role.CAUSES
     # a shortfall word outranks a count: "仅开展2次" is a problem, not a result
-    if _shortfall(text) or _low_rank(text) or _good_measure_falls(text):
+    if _shortfall(text) or _low_rank(text) or _good_measure_falls(text) or _bad_measure_rises(text):
         return Role.PROBLEMS
     if _bare_action(fact):
         return Role.PLANS
@@ -262,7 +277,7 @@ def kind_is_clear(fact: Fact) -> bool:
     text = fact.text
     if fact.status != "done" and _YEAR_FRONT.match(text) and not (_DEED_RE.search(text) or _RESULT_RE.search(text)):
         return False
-    return fact.status == "done" or bool(_DONE_RE.search(text)) or _rank(text) is not None
+    return fact.status == "done" or bool(_DONE_RE.search(text) or _RESULT_RE.search(text)) or _rank(text) is not None
 
 
 # The kinds a section of each role takes (causes serve 存在问题 when there is no 原因分析).
