@@ -228,6 +228,8 @@ _CHECK = re.compile(
 
 
 _ASKS = ("draft", "draft_all", "outline")
+# "…。谢谢！", "辛苦了": thanks closing a message are neither a fact nor a request.
+_COURTESY_END = re.compile(r"[，,。！!\s]*(?:谢谢|多谢|辛苦了?|麻烦了|感谢|拜托了?|谢啦)[您你啦了啊！!。~～\s]*$")
 
 
 def _is_request_head(head: str) -> bool:
@@ -261,7 +263,7 @@ def split_request(text: str) -> tuple[str, str | None]:
     一是…", the first line of a pasted list) or its last one ("A，B，C，帮我写写党建工作成绩");
     what lies between is the facts, a label such as "情况：" dropped.
     """
-    raw = text.strip()
+    raw = _COURTESY_END.sub("", text.strip())
     if _fact_choice(raw) is not None:  # "把F6加上，写下步打算" names facts, carries none
         return raw, None
     bounds = [m.start() for m in _BOUNDARY.finditer(raw)]

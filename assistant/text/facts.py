@@ -26,6 +26,7 @@ _LEAD_RE = re.compile(
     r"|[（(]\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*[）)]\s*"
     r"|[一二三四五六七八九十]{1,3}\s*[、.．]\s*"
     r"|[①-⑳]\s*"
+    r"|[A-Ha-h]\s*[.．、)）]\s*(?=[\u4e00-\u9fff])"
     r"|第[一二三四五六七八九十]{1,3}\s*[，,、：:]\s*"
     r"|(?:首先|其次|再次|最后)\s*[，,、：:]?\s*"
     r")"
@@ -171,6 +172,10 @@ _CUE_OR_NUMBER = re.compile(
 _SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": 3}
 
 
+# An item that opens with an action ("推进智慧社区建设、完善议事协商机制"): a 、 list of plans.
+_VERB_FRONT = re.compile(r"推进|推动|加快|加强|完善|深化|健全|提升|强化|优化|建立|实施|开展|落实|打造|探索|做好|抓好")
+
+
 def _enum_value(marker: str, seen: int = 0) -> int:
     if marker[:2] in _SEQUENCE_WORDS:
         return _SEQUENCE_WORDS[marker[:2]]
@@ -214,7 +219,7 @@ def _split_list_sentence(text: str) -> list[str]:
             out.append(c)
     if len(out) == 1 and "、" in text:
         items = [p.strip(_TRAIL) for p in text.split("、")]
-        if len(items) >= 2 and all(len(p) >= 4 and _CUE_OR_NUMBER.search(p) for p in items):
+        if len(items) >= 2 and all(len(p) >= 4 and (_CUE_OR_NUMBER.search(p) or _VERB_FRONT.match(p)) for p in items):
             return items
     return out
 
