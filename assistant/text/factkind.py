@@ -79,10 +79,14 @@ _PROBLEM_RE = re.compile(
     r"欠缴|拖欠|欠薪|反弹|回潮|抬头|撂荒|(?:仍|还|偶|仍然|依然|时)有发生"
 )
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
-_SOLVE_RE = re.compile(r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治")
+_SOLVE_RE = re.compile(
+    r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治|"
+    r"盘活|复耕|复垦|追回|追讨|追缴|清欠|打击|遏制|防范|压降|处置"
+)
 # ... the trouble being a thing the deed acts on, not a quality ("化解能力弱" is a shortfall).
 _TROUBLE_RE = re.compile(
-    r"难题|难点|堵点|痛点|问题|隐患|矛盾|短板|风险|投诉|积压|欠账|瓶颈|空白|盲区|死角|漏洞|差距|缺口"
+    r"难题|难点|堵点|痛点|问题|隐患|矛盾|短板|风险|投诉|积压|欠账|瓶颈|空白|盲区|死角|漏洞|差距|缺口|"
+    r"闲置|撂荒|欠薪|拖欠|欠缴|高发|多发|频发|反弹"
 )
 _CLAUSE_START = re.compile(r"[，,；;。]")
 # A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
