@@ -185,7 +185,7 @@ def _asks_to_draft(text: str, role_span: tuple[int, int]) -> bool:
 
 # ---- facts typed into the chat ------------------------------------------------------------------
 # "根据以下情况", "素材如下", "下列数据": the request announces facts that follow it.
-_FACTS_CUE = re.compile(r"(?:以下|如下|下面|下列|下述|这些|这几条)|根据|结合|依据|素材|材料|情况")
+_FACTS_CUE = re.compile(r"(?:以下|如下|下面|下列|下述|这些|这几条|这么几|几条|几点)|根据|结合|依据|素材|材料|情况")
 # "补充一条：…", "再加一条问题：…", "新增情况：…": facts only, nothing to draft yet.
 _ADD_FACTS = re.compile(
     r"^(?:请|再|另外|还有)?(?:帮我)?(?:补充|新增|增加|添加|追加|加上|再加|加|还有)"
@@ -234,11 +234,16 @@ _COURTESY_END = re.compile(r"[，,。！!\s]*(?:谢谢|多谢|辛苦了?|麻烦�
 
 def _is_request_head(head: str) -> bool:
     h = head.strip().rstrip("：:，, ")
-    if not h or len(h) > 60:
+    if not h or len(h) > 60 or re.search(r"[。；;！!？?\n]", h):  # a request is one clause
         return False
     if _ADD_FACTS.match(h):
         return True
-    kind = _parse_plain(h).kind
+    intent = _parse_plain(h)
+    kind = intent.kind
+    if kind == "draft" and not re.search(_DRAFT_VERBS, h) and not _FACTS_CUE.search(h):
+        # "存在问题：…" names a section; "基层专职网格员不足；…" is a fact with a cue word in it
+        found = find_role(h)
+        return found is not None and len(h) - (found[2] - found[1]) <= 4
     if kind in ("draft", "draft_all", "outline", "check"):
         return True
     return kind != "revise" and bool(_FACTS_CUE.search(h))
@@ -290,6 +295,10 @@ def split_request(text: str) -> tuple[str, str | None]:
         if tail:
             if _is_request_tail(tail):
                 tail_start = b
+                # "…。以上是存在的问题，帮我写一段": the clause pointing back belongs to the request
+                prev = max((p for p in bounds if p < b), default=-1)
+                if re.match(r"\s*(?:以上|上面|上述|这些|这几条|前面)", raw[prev + 1 : b]):
+                    tail_start = prev
             break
     if head_end is None and tail_start is None:
         return raw, None
