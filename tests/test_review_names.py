@@ -42,6 +42,7 @@ def _flags(draft: str, facts: list[str]) -> list[str]:
         # a place no fact names, where the draft says the work happened
         ("在柳溪村召开环境卫生整治现场会，开展整治行动12次。", PLAIN, "柳溪村"),
         ("组织干部到白沙街道学习环境卫生整治经验。", PLAIN, "白沙街道"),
+        ("在安吉县召开环境卫生整治现场会，开展整治行动12次。", PLAIN, "安吉县"),
         # faithful: the facts' own place, shorter or longer, and generic mentions
         ("在向阳里社区试点“邻里议事厅”。", COMMUNITY, None),
         ("向阳里社区居委会试点“邻里议事厅”。", COMMUNITY, None),
@@ -55,6 +56,7 @@ def _flags(draft: str, facts: list[str]) -> list[str]:
         ("按照省委部署，开展环境卫生整治行动12次。", PLAIN, None),
         ("基层党组织和全体党员积极参与整治行动12次。", PLAIN, None),
         ("在示范村、重点村开展整治行动12次。", PLAIN, None),
+        ("在全县、在文明城市创建中开展整治行动12次。", PLAIN, None),
         (
             "指导街道、社区开展整治行动12次，推动工业强镇、农业稳镇。",
             ["白沙街道开展整治行动12次"],

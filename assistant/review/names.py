@@ -452,7 +452,8 @@ def _specific(n: Name, text: str) -> bool:
     if n.kind == "place":
         # a place the draft says someone went to or the work happened in ("在柳溪村召开…")
         went = r"(?:赴|到|去|前往|来自|走进|深入)$"
-        if n.head != "ns":
+        if n.head != "ns" or re.search(r".[^城地社园市县区][省市县区州]$", n.text):
+            # a village, a street, or a named city or county ("在安吉县召开…")
             went = r"(?:在|于|赴|到|去|前往|来自|走进|深入|走访)$"
         return bool(re.search(went, text[max(0, n.start - 2) : n.start]))
     return n.kind in ("person", "honour", "activity")
