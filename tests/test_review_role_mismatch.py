@@ -41,3 +41,32 @@ def test_shortcoming_told_as_success(draft: str, role: Role | None, expected: st
         assert texts == []
     else:
         assert any(expected in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    "fact",
+    ["清理积压的不动产登记申请310件", "清收逾期应收账款1.3亿元"],
+)
+def test_a_fact_that_is_itself_the_clearing_is_no_mismatch(fact: str) -> None:
+    # text.factkind reads 积压/逾期 as a shortfall; the clearing verb is the fact's own
+    draft = f"登记服务持续加强，{fact}。"
+    assert _kind_flags("role_mismatch", draft, [fact], Role.ACHIEVEMENTS) == []
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a done result told as next year's work: the opener's plan word is the section's
+        ("下一步，完成老旧小区改造15个，同步推进加装电梯。", "完成老旧小区改造15个"),
+        ("2025年，完成老旧小区改造15个。", "完成老旧小区改造15个"),
+        # faithful: a plan that builds on the result, or a plan word on the clause itself
+        ("下一步，在完成老旧小区改造15个的基础上持续推进加装电梯。", None),
+        ("下一步，力争新开工老旧小区改造20个。", None),
+    ],
+)
+def test_a_done_result_after_a_plan_opener(draft: str, expected: str | None) -> None:
+    texts = _kind_flags("role_mismatch", draft, ["完成老旧小区改造15个"], Role.PLANS)
+    if expected is None:
+        assert texts == []
+    else:
+        assert any(expected in t for t in texts)

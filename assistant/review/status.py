@@ -47,8 +47,25 @@ PROBLEM_RE = re.compile(
 # Words that tell a shortcoming's object as work done or improved ("清收逾期应收账款1.3亿元",
 # "管理持续加强", "比例明显提高").
 _SUCCESS_RE = re.compile(
-    r"清收|化解|解决了?|消除|补齐|补足|配齐|扭转|压降|加强|优化|提升|提高|改善|完善|增强|成效|显著|明显"
+    r"清收|化解|解决|消除|补齐|补足|配齐|扭转|压降|清理|整改|办结|销号|清零|根治"
 )
+
+
+# A clause that only opens a 下步打算 ("下一步，", "2025年，"): its plan word governs no fact.
+_OPENER = re.compile(
+    r"[\s*#]*(?:下一步|下步|今后|明年|新的一年|\d{4}年)(?:工作中|工作|中)?[\s，,：:]*"
+)
+
+
+def _planned_beyond_opener(draft: str, r: Region) -> bool:
+    """Plan words in a fact's region other than a lone opener clause ("下一步，完成…15个": the
+    opener is the section's, the done result is still told as a plan)."""
+    for a, b in r.planned:
+        s = max(draft.rfind(c, 0, a) for c in "，,；;。\n") + 1
+        e = min((k for k in (draft.find(c, b) for c in "，,；;。\n") if k >= 0), default=len(draft))
+        if not _OPENER.fullmatch(draft[s : e + 1]):
+            return True
+    return False
 
 
 def _told_as_success(region: str, fact_text: str) -> bool:
@@ -246,9 +263,9 @@ def role_mismatch(ctx: Context) -> list[Flag]:
         for r in regions(ctx, k):
             fact = r.fact.fact
             s, e = ctx.sents[k]
+            region = ctx.draft[r.start : r.end]
             sentence_problem = bool(PROBLEM_RE.search(ctx.draft[s:e]))
             fact_problem = fact_kind(fact) in (Role.PROBLEMS, Role.CAUSES)
-            region = ctx.draft[r.start : r.end]
             # an achievement turned into a problem: the draft adds a shortcoming ("…8次，覆盖面还
             # 不够广") or lists a deed the facts report as a result under 存在问题
             if role == Role.PROBLEMS and not fact_problem and _result(fact) and reports_deed(fact):
@@ -262,7 +279,7 @@ def role_mismatch(ctx: Context) -> list[Flag]:
             elif (
                 role in PLAN
                 and _result(fact)
-                and not r.planned
+                and not _planned_beyond_opener(ctx.draft, r)
                 # "依托已建成的…", "在…的基础上": the words up to the fact's clause, not an aim
                 # told after it ("建成校史馆…，发挥文化育人作用")
                 and not _BUILDS_ON.search(ctx.draft[r.start : r.clause[1]])
