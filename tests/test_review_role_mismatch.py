@@ -70,3 +70,24 @@ def test_a_done_result_after_a_plan_opener(draft: str, expected: str | None) -> 
         assert texts == []
     else:
         assert any(expected in t for t in texts)
+
+
+LEVELS = ["城乡居民人均可支配收入达3.2万元", "粮食产量稳定在45万吨", "网格员人均服务居民超过600户"]
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a level reached, told under 存在问题 as too low
+        ("一是居民收入偏低，人均可支配收入仅3.2万元。", "3.2万元"),
+        ("二是粮食产量仅45万吨，增产难度大。", "45万吨"),
+        # faithful: a load above the norm is the problem it reads as
+        ("三是网格力量不足，网格员人均服务居民超过600户。", None),
+    ],
+)
+def test_a_level_reached_told_as_too_low(draft: str, expected: str | None) -> None:
+    texts = _kind_flags("role_mismatch", draft, LEVELS, Role.PROBLEMS)
+    if expected is None:
+        assert texts == []
+    else:
+        assert any(expected in t for t in texts)

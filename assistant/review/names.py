@@ -294,8 +294,12 @@ def _places(text: str) -> list[Name]:
 # Heads of a body's name without a level word ("红星小学", "宏达建材公司", "县卫健局"), longest first.
 _BODY_HEAD = re.compile(
     r"卫生院|卫生室|幼儿园|合作社|基金会|研究院|研究所|委员会|办公室|检察院|派出所|"
-    r"医院|小学|中学|学校|大学|学院|公司|集团|协会|商会|学会|银行|党校|法院|中心|局|厅"
+    r"医院|小学|中学|学校|大学|学院|公司|集团|协会|商会|学会|银行|党校|法院|中心|局|厅|"
+    # halls and sites: a named museum, reservoir, park or industrial park ("红旗水库")
+    r"博物馆|纪念馆|图书馆|文化馆|美术馆|档案馆|展览馆|科技馆|体育馆|水库|大桥|隧道|工业园|产业园|"
+    r"开发区|景区|公园|广场|小区|大道|机场"
 )
+_SITE_HEADS = frozenset("水库 大桥 隧道 工业园 产业园 开发区 景区 公园 广场 小区 大道 机场".split())  # noqa: SIM905
 # A body's name part ends at these parts of speech (a verb of two characters or more too).
 _BODY_STOP_POS = frozenset("p c u uj ul ug uz uv ud r d q m mq x".split())  # noqa: SIM905
 _LEVEL_WORDS = frozenset("省 市 县 区 州 旗 国家 中央 中国 全国 省委 市委 县委 区委".split())  # noqa: SIM905
@@ -304,7 +308,7 @@ _GENERIC_BODY = frozenset(
     (  # noqa: SIM905 - a word list reads better as one string
         "各 全 本 该 我 有关 相关 上级 各级 基层 所属 辖区 多家 部分 各类 重点 定点 民营 公立 私立 "
         "村级 乡镇 市级 县级 省级 国有 中小 其他 全市 全县 全区 全省 全镇 驻地 属地 周边 合作 签约 "
-        "新建 建成 打造 建设 新增 养老 居家 嵌入式 区域性 社区 普惠性 普惠 中小学 中小学校 高等院校 "
+        "新建 建成 打造 建设 新增 病险 老旧 老旧小区 城镇 城市 城市公园 口袋公园 文化广场 养老 居家 嵌入式 区域性 社区 普惠性 普惠 中小学 中小学校 高等院校 "
         "职业院校 医疗机构"
     ).split()
 )
@@ -342,11 +346,16 @@ def _bodies(text: str) -> list[Name]:
             proper = proper or (pos in _NAME_POS and pos != "")
             first = part
         pre = text[start:hs]
-        if len(pre) < 1 or any(pre.startswith(g) for g in _GENERIC_BODY):
+        if (
+            len(pre) < 1
+            or any(pre.startswith(g) for g in _GENERIC_BODY)
+            or any(g in pre for g in _GENERIC_BODY if len(g) > 1)  # "力争老旧小区"
+        ):
             continue
         if not (proper or first in _LEVEL_WORDS) or len(pre) + len(head) < 3:
             continue
-        out.append(Name("org", text[start:he], head, start, he))
+        kind = "site" if head in _SITE_HEADS else "org"
+        out.append(Name(kind, text[start:he], head, start, he))
     return out
 
 
@@ -528,7 +537,7 @@ def _subsequence(short: str, long: str) -> bool:
 def _same_in_other_length(n: Name, f: Name) -> bool:
     """The facts' name in a shorter or longer form ("县医院" for 县人民医院, "向阳里社区" for
     向阳里社区居委会's 向阳里社区): one name part holds the other's characters in order."""
-    if n.kind not in ("org", "place", "institution"):
+    if n.kind not in ("org", "place", "institution", "site"):
         return False
     k = _key(n)
     a = squash(n.text.removesuffix(k))
@@ -546,6 +555,7 @@ _KIND_LABEL = {
     "institution": "单位名称",
     "honour": "荣誉名称",
     "activity": "活动名称",
+    "site": "名称",
 }
 
 
@@ -591,7 +601,17 @@ def _bare_in_facts(name: str, fact_text: str) -> bool:
 def _honour_given(name: str, fact_sq: str) -> bool:
     """An honour the facts give in other words: its level word and most of its words."""
     level = re.match(r"全国|国家级|省级|市级|县级|全省|全市|全县|中国|[省市县]", name)
-    if level is None or level.group() not in fact_sq:
+    if level is None:
+        return False
+    # the same level in another word: 全省 = 省级 = 省, 全国 = 国家级
+    same = {
+        "国": "全国|国家级|国家|中国",
+        "省": "全省|省级|省",
+        "市": "全市|市级|市",
+        "县": "全县|县级|县",
+    }
+    cls = next(c for c in "国省市县" if c in level.group())
+    if not re.search(same[cls], fact_sq):
         return False
     grams = bigrams(name[level.end() :])
     return bool(grams) and coverage(grams, bigrams(fact_sq)) >= 0.6
@@ -610,7 +630,7 @@ def unsupported_name(ctx: Context) -> list[Flag]:
             continue
         if n.core and squash(n.core) in fact_sq:
             continue  # the facts' person, the title moved or changed ("研究员刘建华")
-        if n.kind == "org" and _bare_in_facts(n.text, fact_text):
+        if n.kind in ("org", "site") and _bare_in_facts(n.text, fact_text):
             continue  # "县融媒体中心" for the facts' 融媒体中心
         if n.head == "姓" and _named_so(n.text, fact_text):
             continue  # "王书记" for the facts' 党委书记王强

@@ -68,11 +68,20 @@ def _planned_beyond_opener(draft: str, r: Region) -> bool:
     return False
 
 
+# A level the fact reports as reached ("达3.2万元", "稳定在45万吨", "增长8.1%"); "超过600人"
+# may be a load above the norm, so it is not one.
+_GOOD_LEVEL = re.compile(r"达到?|增长|提高|提升|稳定在|突破|居.{0,4}第|下降|减少|优良|满意")
+
+
+def _adds_shortfall(region: str, fact_text: str) -> bool:
+    """The draft's stretch about a fact has a shortfall word the fact itself does not have."""
+    return any(m.group() not in fact_text for m in PROBLEM_RE.finditer(region))
+
+
 def _told_as_success(region: str, fact_text: str) -> bool:
     """A shortcoming's region whose only shortfall words are the fact's own ("逾期") while it
     tells the matter as done or improved: the draft turned the problem into a result."""
-    own = [m.group() for m in PROBLEM_RE.finditer(region) if m.group() not in fact_text]
-    if own:
+    if _adds_shortfall(region, fact_text):
         return False
     return any(m.group() not in fact_text for m in _SUCCESS_RE.finditer(region))
 
@@ -268,7 +277,17 @@ def role_mismatch(ctx: Context) -> list[Flag]:
             fact_problem = fact_kind(fact) in (Role.PROBLEMS, Role.CAUSES)
             # an achievement turned into a problem: the draft adds a shortcoming ("…8次，覆盖面还
             # 不够广") or lists a deed the facts report as a result under 存在问题
-            if role == Role.PROBLEMS and not fact_problem and _result(fact) and reports_deed(fact):
+            if (
+                role == Role.PROBLEMS
+                and not fact_problem
+                and _result(fact)
+                # a deed listed as it is, or a level reached told as too low ("人均可支配收入
+                # 仅3.2万元" for 达3.2万元): a shortfall word the fact does not have
+                and (
+                    reports_deed(fact)
+                    or (_GOOD_LEVEL.search(fact.text) and _adds_shortfall(region, fact.text))
+                )
+            ):
                 why = f"素材{fact.id}是一项工作成绩（“{short(fact.text, 24)}”），草稿把它写成了存在的问题"
             elif (
                 role in RETRO
