@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.models import Role
+from assistant.text.factkind import says_shortfall
 from tests.test_review_kinds import _flags as _kind_flags
 
 FACTS = [
@@ -91,3 +92,30 @@ def test_a_level_reached_told_as_too_low(draft: str, expected: str | None) -> No
         assert texts == []
     else:
         assert any(expected in t for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("draft", "fact"),
+    [
+        ("实现利润总额5200万元，同比增加800万元。", "利润总额5200万元，较上年增加800万元"),
+        ("户均停电时间比上年同期下降了21%。", "户均停电时间同比下降21%"),
+    ],
+)
+def test_a_measure_told_as_it_is_is_no_turned_problem(draft: str, fact: str) -> None:
+    # whatever text.factkind makes of the measure, the fact says no shortfall in words and the
+    # draft tells it as the fact does
+    assert _kind_flags("role_mismatch", draft, [fact], Role.ACHIEVEMENTS) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("专职心理教师仅4名", True),
+        ("审计人员专业结构不合理", True),
+        ("专业技术人员流失12人", True),
+        ("利润总额5200万元，较上年增加800万元", False),
+        ("全年开展应急演练12次", False),
+    ],
+)
+def test_says_shortfall(text: str, expected: bool) -> None:
+    assert says_shortfall(text) is expected

@@ -23,7 +23,7 @@ from assistant.review.core import status_shift_clause
 from assistant.review.numbers import bigrams, coverage
 from assistant.review.sections import PLAN, RETRO
 from assistant.text.citations import cited_ids
-from assistant.text.factkind import fact_kind, kind_is_clear, reports_deed
+from assistant.text.factkind import fact_kind, kind_is_clear, reports_deed, says_shortfall
 from assistant.text.spans import clause_spans
 from assistant.text.status import PAST_RE, status_marks
 
@@ -292,6 +292,10 @@ def role_mismatch(ctx: Context) -> list[Flag]:
             elif (
                 role in RETRO
                 and fact_problem
+                # the fact says its shortfall in words ("仅4名", "逾期"), which the draft dropped
+                # or turned; a measure text.factkind reads as a shortcoming without one ("利润
+                # 较上年增加800万元") is told as it is
+                and says_shortfall(fact.text)
                 and (not sentence_problem or _told_as_success(region, fact.text))
             ):
                 why = f"素材{fact.id}说的是不足（“{short(fact.text, 24)}”），草稿把它写成了工作成绩"

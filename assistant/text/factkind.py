@@ -264,6 +264,13 @@ def _shortfall(text: str) -> bool:
     return False
 
 
+def says_shortfall(text: str) -> bool:
+    """Whether ``text`` says a shortcoming in words ("仅4名", "不合理", "流失"), not only by what
+    it measures: the review's role_mismatch asks it of a fact before calling a success written
+    from it a turned problem."""
+    return _shortfall(text)
+
+
 def _rank(text: str) -> int | None:
     m = _RANK_RE.search(text)
     return (int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))) if m else None
