@@ -196,6 +196,18 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
 @pytest.mark.parametrize(
     ("draft", "facts", "expected"),
     [
+        # a sentence's short first clause that is no deed leads the clause giving the fact; a
+        # deed there is a deed
+        (
+            "在市级以上媒体发稿126篇。加大理论宣讲扶持力度，邀请市委党校教授作专题辅导1次。处置网络舆情9起。",
+            IDEOLOGY,
+            None,
+        ),
+        (
+            "在市级以上媒体发稿126篇。组建网络文明志愿者队伍，处置网络舆情9起。发稿126篇。",
+            IDEOLOGY,
+            "组建网络文明志愿者队伍",
+        ),
         # a short lead phrase before a colon names what the clauses after it tell
         ("舆论引导亮点频现：在市级以上媒体发稿126篇，处置网络舆情9起。", IDEOLOGY, None),
         # what the deeds aim at, told before them; a new programme name there is still a claim

@@ -452,13 +452,14 @@ def _specific(clause: str, fact_sq: str | None = None) -> bool:
 
 
 def _point_lead(sent: str, cls: list[tuple[int, int]], i: int) -> bool:
-    """Clause ``i`` is a point's first, short and without a number ("二是产业链条偏短")."""
+    """Clause ``i`` is a point's first, short and without a number ("二是产业链条偏短"), or the
+    first of a sentence that is no deed of its own ("加大创业扶持力度，发放…贷款1.5亿元")."""
     a, b = cls[i]
     before = sent[cls[i - 1][1] if i else 0 : a].strip("，,；;：: \t\u3000\n")
     body = CITATION_RE.sub("", sent[a:b])
     n = len(re.findall(r"[\u4e00-\u9fff]", body))
     opens = bool(_POINT_START.fullmatch(before)) or (
-        i == 0 and bool(_POINT_START.match(sent.lstrip()))
+        i == 0 and (bool(_POINT_START.match(sent.lstrip())) or not _DEED.match(body.strip()))
     )
     return opens and 0 < n <= 12 and not _specific(body)
 
