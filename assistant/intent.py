@@ -205,9 +205,14 @@ _BOUNDARY = re.compile(
 )
 # "情况：", "素材如下：", "我们局今年的情况是这样的：": a label before the facts, not a fact.
 _LABEL = re.compile(
-    r"^[^，。；\n：:]{0,16}?(?:情况|素材|材料|内容|数据|原因|问题|如下|以下|这样的|主要是|包括)"
+    r"^[^，。；\n：:]{0,16}?(?:情况|素材|材料|内容|数据|原因|问题|如下|以下|这样的|主要是|包括|"
+    r"[一二两三四五六七八九十几\d]+(?:条|点|个方面))"
     r"[^，。；\n：:]{0,6}[：:](?!//)\s*"
 )
+# "内容包括加强…、推进…": a label run into its facts, without a colon.
+_LABEL_RUN_ON = re.compile(r"^(?:内容|素材|情况|材料|要点|主要内容|具体内容)(?:包括|包含|主要有|有|是)[：:]?\s*")
+# "急！", "你好，": a call opening a message is no part of the request.
+_CALL_START = re.compile(r"^(?:急+|紧急|你好|您好|在吗|老师好)[！!，,。\s]+")
 # "写团委工作情况，素材\n1、…": a label alone on its line, without a colon.
 _LABEL_LINE = re.compile(r"^(?:素材|材料|情况|数据|内容|具体情况|主要情况|有关情况)(?:如下|是|有)?[ \t]*\n")
 _INNER_LABEL = re.compile(r"(?:^|[。；;，,\n])\s*(?:素材|情况|内容|材料|数据|具体情况)(?:如下)?[：:](?!//)\s*")
@@ -268,7 +273,7 @@ def split_request(text: str) -> tuple[str, str | None]:
     一是…", the first line of a pasted list) or its last one ("A，B，C，帮我写写党建工作成绩");
     what lies between is the facts, a label such as "情况：" dropped.
     """
-    raw = _COURTESY_END.sub("", text.strip())
+    raw = _CALL_START.sub("", _COURTESY_END.sub("", text.strip()))
     if _fact_choice(raw) is not None:  # "把F6加上，写下步打算" names facts, carries none
         return raw, None
     bounds = [m.start() for m in _BOUNDARY.finditer(raw)]
@@ -309,6 +314,7 @@ def split_request(text: str) -> tuple[str, str | None]:
     label = _INNER_LABEL.search(body)
     body = body[label.end() :] if label else _LABEL.sub("", body, count=1)
     body = _LABEL_LINE.sub("", body.strip(), count=1).strip()
+    body = _LABEL_RUN_ON.sub("", body, count=1)
     if not body.strip(" 。！!？?；;，,") or _STEER.match(body):
         return raw, None
     parts = [raw[:head_end] if head_end is not None else "", raw[end + 1 :] if end < len(raw) else ""]

@@ -219,6 +219,9 @@ def _split_list_sentence(text: str) -> list[str]:
             out.append(c)
     if len(out) == 1 and "、" in text:
         items = [p.strip(_TRAIL) for p in text.split("、")]
+        if len(items) >= 2 and all(_VERB_FRONT.match(p) for p in items):
+            # "加强…、推进…和完善…": the last item may join one more action with 和/及
+            items = [*items[:-1], *re.split(r"(?:和|及|以及|并)(?=" + _VERB_FRONT.pattern + ")", items[-1])]
         if len(items) >= 2 and all(len(p) >= 4 and (_CUE_OR_NUMBER.search(p) or _VERB_FRONT.match(p)) for p in items):
             return items
     return out
