@@ -88,7 +88,8 @@ _PROBLEM_RE = re.compile(
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
 _SOLVE_RE = re.compile(
     r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治|"
-    r"盘活|复耕|复垦|追回|追讨|追缴|清欠|打击|遏制|防范|压降|处置|查处|纠正|问责|通报|排查|查出|查实|查纠|发现"
+    r"盘活|复耕|复垦|追回|追讨|追缴|清欠|打击|遏制|防范|压降|处置|查处|纠正|问责|通报|排查|查出|查实|查纠|发现|"
+    r"处理|处分|惩处|严惩|追责"
 )
 # ... the trouble being a thing the deed acts on, not a quality ("化解能力弱" is a shortfall).
 _TROUBLE_RE = re.compile(
@@ -98,8 +99,9 @@ _TROUBLE_RE = re.compile(
 _CLAUSE_START = re.compile(r"[，,；;。]")
 # A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
 _RANK_RE = re.compile(
-    r"(?:排名|排位|位列|位居|居|排(?=[全省市县区国]|第)|全[国省市县区]|同行业|全系统).{0,6}"
-    r"第\s*([\d一二三四五六七八九十]+)"
+    r"(?:排名|排位|位列|位居|居|排(?=[全省市县区国]|第)).{0,6}第\s*([\d一二三四五六七八九十]+)"
+    # without a rank verb only as a place ("全省第15位"), not an ordinal ("全县第五次经济普查")
+    r"|(?:全[国省市县区]|同行业|全系统)第\s*([\d一二三四五六七八九十]+)\s*[位名](?![次届批])"
 )
 # Words that mark a cause ("由于…", "根源在于…", "意识淡薄", "重视不够").
 _CAUSE_RE = re.compile(
@@ -171,7 +173,9 @@ _BAD_MEASURE_RE = re.compile(
     r"失业|辍学|近视|发病|感染|拥堵|时限|时长|耗时|用时|环节|材料|跑动|排队|等待|差错|故障|差评|扰民|噪音|"
     r"审批|办理时间|风险|停电|停水|断电|时间|"
     # a use per unit of output ("万元GDP用水量", "单位增加值能耗"): less is better
-    r"(?:万元|单位)(?:GDP|生产总值|产值|增加值)"
+    r"(?:万元|单位)(?:GDP|生产总值|产值|增加值)|"
+    # an average age falling: a team grown younger
+    r"年龄"
 )
 _BRING_DOWN_RE = re.compile(r"推动|促进|促使|带动|实现|使|压降|压减|削减|控制|确保")
 # A count held as a floor is a target ("培训不少于2000人次", "新建基站800个以上"), unless a level
@@ -284,7 +288,10 @@ def says_shortfall(text: str) -> bool:
 
 def _rank(text: str) -> int | None:
     m = _RANK_RE.search(text)
-    return (int(m.group(1)) if m.group(1).isdigit() else cn_to_int(m.group(1))) if m else None
+    if m is None:
+        return None
+    n = m.group(1) or m.group(2)
+    return int(n) if n.isdigit() else cn_to_int(n)
 
 
 def _low_rank(text: str) -> bool:
