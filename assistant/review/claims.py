@@ -368,9 +368,9 @@ _WRAPPER = re.compile(
 )
 # A purpose or a benefit of the deed before it: for whom and to what end, not a second deed.
 _PURPOSE = re.compile(
-    r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建)"
+    r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建|[\u4e00-\u9fff]{2}了)"
     r"|(?:有效|切实|进一步|更好地?|从而|进而|以)?(?:方便|便于|便利|让|使|使得|助力|惠及|造福|服务|满足|擦亮|打响|叫响"
-    r"|实现|帮助|协助)"
+    r"|实现|帮助|协助|着力)"
     r")"
 )
 
@@ -421,7 +421,9 @@ def _effect(bare: str, after_deed: bool, before_deed: bool) -> bool:
 
 # A quoted principle the work follows ("坚持“四个最严”要求", "践行“两山”理念"): a guideline, not a
 # programme or a deed of its own.
-_PRINCIPLE = re.compile(r"“[^”]{1,16}”(?=的?(?:要求|精神|理念|原则|方针|思路|主线|导向))")
+_PRINCIPLE = re.compile(
+    r"“[^”]{1,16}”(?:[与和、]“[^”]{1,16}”)*(?=的?(?:要求|精神|理念|原则|方针|思路|主线|主题|导向|相结合|并重|并举))"
+)
 # A target met is a result the facts must give ("实现了…的目标", "完成…任务").
 _TARGET_MET = re.compile(r"(?:目标|任务|指标)$")
 
