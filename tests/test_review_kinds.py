@@ -270,6 +270,18 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
             "帮助12名党员干部答疑解惑",
         ),
         ("已建成村级宣传栏32个，建立了宣传栏管护台账。", IDEOLOGY, "建立了宣传栏管护台账"),
+        (
+            "在市级以上媒体发稿126篇。已建成村级宣传栏32个，从根本上扭转了宣传阵地薄弱的局面。"
+            "处置网络舆情9起。",
+            IDEOLOGY,
+            None,
+        ),
+        (
+            "在市级以上媒体发稿126篇。已建成村级宣传栏32个，在全县范围内建立了网评员积分档案。"
+            "处置网络舆情9起。",
+            IDEOLOGY,
+            "在全县范围内建立了网评员积分档案",
+        ),
         # ... but a deed with a degree before it is a deed, and a new deed beside the effect is a claim
         ("妥善处置网络舆情9起，持续建立舆情台账。", IDEOLOGY, "持续建立舆情台账"),
         ("已建成村级宣传栏32个，进一步开展理论宣讲进村入户。", IDEOLOGY, "进一步开展理论宣讲进村入户"),

@@ -404,6 +404,8 @@ _EFFECT = re.compile(
     + r"|^[\u4e00-\u9fff]{2}了"
 )
 _LEADING_DEGREE = re.compile(r"^(?:" + _DEGREE + r"|[地了])+")
+# Where or how far, before the verb ("从源头上", "在一定程度上", "在全市范围内").
+_ADVERBIAL = re.compile(r"^[从在][^，,。；;]{1,6}[上中内里]")
 # How the deed after it was done ("通过挖潜利用闲置空间，新增…").
 _MEANS = re.compile(r"^(?:通过|依托|借助|依靠|运用|利用|采取)")
 
@@ -411,12 +413,13 @@ _MEANS = re.compile(r"^(?:通过|依托|借助|依靠|运用|利用|采取)")
 def _effect(bare: str, after_deed: bool, before_deed: bool) -> bool:
     """The clause tells a deed's effect after it or its means before it, with no number, no
     absolute and no deed of its own."""
-    # a deed with a degree before it ("持续建立…台账") is a deed
-    if re.search(r"\d", bare) or ABSOLUTES.search(bare) or _DEED.match(_LEADING_DEGREE.sub("", bare)):
+    # a deed with a degree or a place before it ("持续建立…台账", "在全县范围内建立…") is a deed
+    body = _LEADING_DEGREE.sub("", _ADVERBIAL.sub("", bare))
+    if re.search(r"\d", bare) or ABSOLUTES.search(bare) or _DEED.match(body):
         return False
     if before_deed and _MEANS.match(bare):
         return True
-    return after_deed and bool(_EFFECT.search(bare))
+    return after_deed and bool(_EFFECT.search(bare) or _EFFECT.search(body))
 
 
 # A quoted principle the work follows ("坚持“四个最严”要求", "践行“两山”理念"): a guideline, not a
