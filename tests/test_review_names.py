@@ -63,6 +63,7 @@ def _flags(draft: str, facts: list[str]) -> list[str]:
             None,
         ),
         ("清理农村生活垃圾，村容村貌明显改善。", VILLAGE, None),
+        ("我区城镇生活污水集中收集，城关镇新建村级卫生室5个。", VILLAGE, None),
     ],
 )
 def test_place_names(draft: str, facts: list[str], expected: str | None) -> None:

@@ -126,6 +126,7 @@ _NOT_PLACES = frozenset(
     [
         "中国",
         "全国",
+        "山区",
         "国家",
         "中央",
         "全省",
@@ -258,8 +259,8 @@ def _places(text: str) -> list[Name]:
         at = next(w for w in words if w[0] <= hs < w[1])
         if at[1] > he and not (at[0] == hs and _BODY_AFTER.match(text[he : at[1]])):
             continue
-        if at[0] < hs and at[2] not in _NAME_POS:
-            continue
+        if at[0] < hs and (at[2] not in _NAME_POS or text[at[0] : at[1]] in _GENERIC_PLACE):
+            continue  # "城镇" is ns to jieba, and no name
         start = hs
         for ws, we, pos in reversed(words):
             if ws >= hs:
