@@ -165,3 +165,20 @@ def test_bodies_honours_and_campaigns(draft: str, facts: list[str], expected: st
 def test_the_reporting_unit_is_no_invented_name(draft: str, expected: str | None) -> None:
     facts = ["开展环境卫生整治行动12次", "县教育局牵头督导", "石桥镇完成改厕300户"]
     assert _hit(_flags(draft, facts), expected)
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # the facts' meeting or event at another level
+        ("召开全市安全生产工作会议2次。", "全市安全生产工作会议"),
+        ("召开市安全生产工作会议2次。", "市安全生产工作会议"),
+        ("举办全市职工运动会。", "全市职工运动会"),
+        # faithful: the same level, another meeting, a 社区 that is no level
+        ("召开全县安全生产工作会议2次，举办全县职工运动会。", None),
+        ("参加全市宣传工作会议，召开全县安全生产工作会议2次。", None),
+        ("各社区安全生产工作会议召开2次。", None),
+    ],
+)
+def test_a_meeting_at_another_level(draft: str, expected: str | None) -> None:
+    assert _hit(_flags(draft, ["召开全县安全生产工作会议2次", "举办全县职工运动会"]), expected)

@@ -200,6 +200,16 @@ _HONOUR_RE = re.compile(
     r"[^，,。；;、：:\n（(〔\[【“”《》]{2,16}?)"
     r"(?=称号|荣誉|等|[，,。；;、（(〔\[\n]|$)"
 )
+# A meeting or event of a level ("全县安全生产工作会议", "全市职工运动会").
+# A bare 省/市/县/区 is a level only where a word cannot end in it ("社区…会议" is no 区 level).
+_EVENT_LEVEL = (
+    r"全国|全省|全市|全县|全区|全镇|(?<![\u4e00-\u9fff])(?:国家级|省级|市级|县级|[省市县区])"
+    r"|(?<=召开|参加|举办|出席|组织|承办)(?:国家级|省级|市级|县级|[省市县区])"
+)
+_EVENT_RE = re.compile(
+    rf"(?P<level>{_EVENT_LEVEL})(?P<rest>{_CJK}{{2,14}}?)"
+    r"(?P<head>工作会议|会议|大会|推进会|现场会|座谈会|观摩会|培训班|研讨会|论坛|大赛|运动会|文化节|艺术节)"
+)
 # A named campaign in quotes ("“暖心护航”志愿服务活动").
 _ACTIVITY_RE = re.compile(
     r"“(?P<q>[^“”\n]{2,12})”(?:专项行动|系列活动|主题活动|志愿服务活动|志愿服务|行动|活动|工程|计划"
@@ -436,6 +446,9 @@ def names(text: str, cut: list[tuple[int, str]] | None = None) -> list[Name]:
         )
     for m in _HONOUR_RE.finditer(work):
         out.append(Name("honour", m.group("name"), "荣誉", m.start("name"), m.end("name")))
+    for m in _EVENT_RE.finditer(work):
+        if not any(n.start <= m.start() < n.end for n in out):
+            out.append(Name("event", m.group(), m.group("head"), m.start(), m.end()))
     for m in _ACTIVITY_RE.finditer(work):
         out.append(Name("activity", m.group(), "活动", m.start(), m.end(), m.group("q")))
     for m in _SURNAME_TITLE.finditer(unquoted):
@@ -501,6 +514,21 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
         )
         if seen and not _ORDINAL_NAME.search(fact_text):
             return [seen]
+    if n.kind == "event":
+        # the same meeting at another level ("全市…工作会议" for 全县…): its words but the level
+        m = _EVENT_RE.match(n.text)
+        rest = bigrams(m.group("rest")) if m else set()
+        out = []
+        for f in fact_names:
+            fm = _EVENT_RE.match(f.text) if f.kind == "event" and f.head == n.head else None
+            if (
+                fm
+                and m
+                and _level_class(fm.group("level")) != _level_class(m.group("level"))
+                and coverage(rest, bigrams(fm.group("rest"))) >= 0.6
+            ):
+                out.append(f.text)
+        return out
     if n.kind == "meeting" and "全会" in n.text:
         return [f.text for f in fact_names if f.kind == "meeting"] or (
             ["全会"] if "全会" in fact_text else []
@@ -515,6 +543,11 @@ def _rivals(n: Name, fact_names: Sequence[Name], fact_text: str) -> list[str]:
         and squash(f.text) != core
         and not _same_in_other_length(n, f)
     ]
+
+
+def _level_class(level: str) -> str:
+    """国/省/市/县/区/镇 of a level word (全省 = 省级 = 省)."""
+    return next((c for c in "国省市县区镇" if c in level), level)
 
 
 def _level_of(text: str) -> str:
@@ -557,6 +590,7 @@ _KIND_LABEL = {
     "honour": "荣誉名称",
     "activity": "活动名称",
     "site": "名称",
+    "event": "会议或活动名称",
 }
 
 
