@@ -92,3 +92,21 @@ def test_cli_prints_chinese_table_and_json(
 def test_missing_cases_is_a_chinese_error(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="没有找到审核评测用例"):
         check_eval.load_cases("dev", tmp_path)
+
+
+def test_an_xx_slot_in_a_faithful_text_is_a_reminder_not_a_dispute() -> None:
+    """The strict false-flag rate counts it (the target is judged on that); the second figure
+    shows how many faithful texts had a flag that disputes the facts."""
+    cases = [
+        check_eval.CheckCase(
+            "x1", "achievements", ["召开党组理论学习中心组学习会14次"],
+            "XX局党组全年召开理论学习中心组学习会14次。",
+        ),
+        check_eval.CheckCase(
+            "x2", "achievements", ["召开党组理论学习中心组学习会14次"],
+            "局党组全年召开理论学习中心组学习会14次。",
+        ),
+    ]
+    res = check_eval.score(cases, check_eval.current_checker)
+    assert res["false_flags_by_kind"] == {"placeholder_left": 1}
+    assert res["false_flag_rate"] == 0.5 and res["disputed_faithful_rate"] == 0.0

@@ -553,7 +553,7 @@ def first_checker(case: CheckCase) -> Review:
 def score(cases: list[CheckCase], checker: Checker, details: bool = True) -> dict[str, Any]:
     """Recall per kind, false flags on faithful cases, and (``details``) what was missed."""
     kinds: dict[str, dict[str, int]] = {}
-    faithful = flagged = chars = n_flags = extra = 0
+    faithful = flagged = disputed = chars = n_flags = extra = 0
     missed: list[dict[str, Any]] = []
     false: list[dict[str, Any]] = []
     false_kinds: dict[str, int] = {}
@@ -582,6 +582,9 @@ def score(cases: list[CheckCase], checker: Checker, details: bool = True) -> dic
                 false_kinds[f.kind] = false_kinds.get(f.kind, 0) + 1
             if review.flags:
                 flagged += 1
+            # an XX slot left in a faithful text is a true reminder, not a dispute of the facts
+            if any(f.kind != "placeholder_left" for f in review.flags):
+                disputed += 1
                 if details:
                     false += [
                         {"case": case.id, "kind": f.kind, "text": f.text, "reason": f.reason}
@@ -605,6 +608,7 @@ def score(cases: list[CheckCase], checker: Checker, details: bool = True) -> dic
         "faithful": faithful,
         "false_flagged": flagged,
         "false_flag_rate": round(flagged / faithful, 4) if faithful else 0.0,
+        "disputed_faithful_rate": round(disputed / faithful, 4) if faithful else 0.0,
         "flags_per_1000_chars": round(1000 * n_flags / chars, 3) if chars else 0.0,
         "false_flags_by_kind": dict(sorted(false_kinds.items())),
         "extra_flags": extra,
@@ -689,7 +693,8 @@ def format_check(res: dict[str, Any]) -> str:
             )
         lines.append(
             f"  总召回率 {cur['recall']:.2f}（原 {first['recall']:.2f}）；"
-            f"误报率 {cur['false_flag_rate']:.3f}（原 {first['false_flag_rate']:.3f}）；"
+            f"误报率 {cur['false_flag_rate']:.3f}（原 {first['false_flag_rate']:.3f}；"
+            f"不计占位提醒 {cur['disputed_faithful_rate']:.3f}）；"
             f"每千字标记 {cur['flags_per_1000_chars']:.2f}（原 {first['flags_per_1000_chars']:.2f}）；"
             f"错误稿上的多余标记 {cur['extra_flags']}（原 {first['extra_flags']}）"
         )
