@@ -270,6 +270,18 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
             "帮助12名党员干部答疑解惑",
         ),
         ("已建成村级宣传栏32个，建立了宣传栏管护台账。", IDEOLOGY, "建立了宣传栏管护台账"),
+        # the genre's stock feelings are framing; a measured outcome (满意度) is a result
+        (
+            "在市级以上媒体发稿126篇。已建成村级宣传栏32个，群众的获得感、幸福感持续增强。"
+            "处置网络舆情9起。",
+            IDEOLOGY,
+            None,
+        ),
+        (
+            "在市级以上媒体发稿126篇。已建成村级宣传栏32个，群众满意度持续提升。处置网络舆情9起。",
+            IDEOLOGY,
+            "群众满意度持续提升",
+        ),
         (
             "在市级以上媒体发稿126篇。已建成村级宣传栏32个，从根本上扭转了宣传阵地薄弱的局面。"
             "处置网络舆情9起。",
