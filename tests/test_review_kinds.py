@@ -194,6 +194,21 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
 
 
 @pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        # a call to improve closing a clause judges the fact beside it
+        ("一是基层专职宣传干部仅有3名，宣传工作的连续性亟待增强。", None),
+        ("一是基层专职宣传干部仅有3名，宣传骨干梯队建设仍需加强。", None),
+        # ... a shortcoming stated as a fact is not a call
+        ("一是基层专职宣传干部仅有3名，宣传骨干梯队断档。", "宣传骨干梯队断档"),
+    ],
+)
+def test_a_call_to_improve_is_an_evaluation(draft: str, expected: str | None) -> None:
+    flags = _flags("unsupported_claim", draft, DESK, Role.PROBLEMS)
+    assert _hit(flags, expected)
+
+
+@pytest.mark.parametrize(
     ("draft", "facts", "expected"),
     [
         # a sentence's short first clause that is no deed leads the clause giving the fact; a
@@ -270,6 +285,12 @@ def test_unsupported_claim(draft: str, facts: list[str], role: Role | None, expe
             "帮助12名党员干部答疑解惑",
         ),
         ("已建成村级宣传栏32个，建立了宣传栏管护台账。", IDEOLOGY, "建立了宣传栏管护台账"),
+        (
+            "在市级以上媒体发稿126篇。邀请市委党校教授作专题辅导1次，为理论宣讲储备骨干力量。"
+            "处置网络舆情9起。",
+            IDEOLOGY,
+            None,
+        ),
         # the genre's stock feelings are framing; a measured outcome (满意度) is a result
         (
             "在市级以上媒体发稿126篇。已建成村级宣传栏32个，群众的获得感、幸福感持续增强。"

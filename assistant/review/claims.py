@@ -369,7 +369,7 @@ _WRAPPER = re.compile(
 )
 # A purpose or a benefit of the deed before it: for whom and to what end, not a second deed.
 _PURPOSE = re.compile(
-    r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建|[\u4e00-\u9fff]{2}了)"
+    r"^(?:[为给][^，,。；;]{1,24}(?:提供|创造|营造|奠定|打下|注入|增添|搭建|储备|积蓄|[\u4e00-\u9fff]{2}了)"
     r"|(?:有效|切实|进一步|更好地?|从而|进而|以)?(?:方便|便于|便利|让|使|使得|助力|惠及|造福|服务|满足|擦亮|打响|叫响"
     r"|实现|帮助|协助|着力)"
     r")"
