@@ -111,7 +111,6 @@ def test_flags(draft: str, expected: list[tuple[str, str]], work_exemplar: Exemp
         # a number inside a citation and enumerators are not numbers
         "一是出台《意识形态工作责任制考核办法》〔F3〕；二是拟新建新时代文明实践示范点12个[F4]。",
         "三是全年仅开展意识形态形势研判2次，研判不够深入（F7）。",
-        "开展专题研讨4次〔F12〕。",
         "（一）加强组织领导。1. 已建成村级宣传栏32个。",
         # dates in other forms
         "2024年3月15日，召开意识形态工作专题会议。",
@@ -135,6 +134,15 @@ def test_flags(draft: str, expected: list[tuple[str, str]], work_exemplar: Exemp
 def test_no_false_flags(draft: str, work_exemplar: Exemplar) -> None:
     review = check(draft, _facts(), [work_exemplar])
     assert review.flags == []
+
+
+def test_a_number_in_a_citation_is_no_number_and_a_fact_not_given_is_named(
+    work_exemplar: Exemplar,
+) -> None:
+    # the 12 of 〔F12〕 is no count; the facts have 7 items, so the citation itself is flagged
+    review = check("开展专题研讨4次〔F12〕。", _facts(), [work_exemplar])
+    assert [(f.kind, f.text) for f in review.flags] == [("wrong_citation", "〔F12〕")]
+    assert "F12在素材中不存在" in review.flags[0].reason
 
 
 @pytest.mark.parametrize(

@@ -30,3 +30,15 @@ def _flags(draft: str) -> list[str]:
 )
 def test_citation_of_another_facts_count(draft: str, expected: list[str]) -> None:
     assert _flags(draft) == expected
+
+
+@pytest.mark.parametrize(
+    ("draft", "expected"),
+    [
+        ("查处违规使用专项资金企业15家〔F7〕。", ["〔F7〕"]),
+        ("追回专项资金420万元[F2、F9]。", ["[F2、F9]"]),
+        ("追回专项资金420万元〔F2〕。", []),
+    ],
+)
+def test_a_citation_of_a_fact_that_is_not_there(draft: str, expected: list[str]) -> None:
+    assert _flags(draft) == expected

@@ -29,6 +29,21 @@ def wrong_citation(ctx: Context) -> list[Flag]:
             grams = bigrams(text[a:b])
             qs = [q for q in ctx.quantities if s + a <= q.start < s + b and q.kind != "year"]
             ids = cited_ids(c.text)
+            missing = [i for i in ids if i not in by_id]
+            if missing and by_id:
+                # a citation of a fact the facts do not have ("〔F9〕" beside F1–F5)
+                out.append(
+                    Flag(
+                        "wrong_citation",
+                        text[c.start : c.end],
+                        s + c.start,
+                        s + c.end,
+                        f"标注的{'、'.join(missing)}在素材中不存在（素材共{len(by_id)}条），"
+                        "请核对引用",
+                        fact=missing[0],
+                    )
+                )
+                continue
             for fid in (i for i in ids if i in by_id):
                 given = frozenset().union(*(ctx.fq.facts_of(q) for q in qs))
                 mine = _shares(by_id[fid], grams, given)
