@@ -286,6 +286,8 @@ def section_figures(draft: Draft, kinds: dict[str, str], marked: Sequence[str] =
         "precision": (len(ok) + len(asked)) / len(judged) if judged else 1.0,
         "strict_precision": len(ok) / len(judged) if judged else 1.0,
         "marked_unclear": len([f for f in cited if f in marked]),
+        "judged": len(judged),
+        "asked": len(asked),
         "points_with_lead_slot": points,
         "real_leads": leads,
         "leads_sharing_a_term": sharing,
@@ -314,8 +316,9 @@ def _summary(sections: list[dict[str, Any]], reports: list[dict[str, Any]]) -> d
         "sections": len(sections),
         "fact_precision": mean([s["precision"] for s in sections]),
         "strict_precision": mean([s.get("strict_precision", s["precision"]) for s in sections]),
-        "marked_unclear_share": round(
-            sum(s.get("marked_unclear", 0) for s in sections) / max(1, sum(len(s["cited"]) for s in sections)), 4
+        # of the facts judged, the share that counts as right only because the drafter asked
+        "asked_share": round(
+            sum(s.get("asked", 0) for s in sections) / max(1, sum(s.get("judged", 0) for s in sections)), 4
         ),
         "points_with_lead_slot": slots,
         "lead_share": round(leads / slots, 4) if slots else 1.0,
@@ -411,8 +414,8 @@ def format_mixed(res: dict[str, Any]) -> list[str]:
     lines = ["", "混合素材集（成绩、问题、打算混在一起）：新起草 vs 基线（本次同时测得）"]
     rows: list[tuple[str, str, Callable[[Any], str], str]] = [
         ("各部分素材准确率", "fact_precision", pct, f"≥ {pct(t['fact_precision'])}"),
-        ("  其中不计“请核对”", "strict_precision", pct, ""),
-        ("  标为“看不出类型”", "marked_unclear_share", pct, ""),
+        ("  不算“请核对”的准确率", "strict_precision", pct, ""),
+        ("  靠“请核对”算对的素材", "asked_share", pct, ""),
         ("要点有小标题的比例", "lead_share", pct, f"≥ {pct(t['lead_share'])}"),
         ("小标题含本条素材关键词", "lead_term_share", pct, f"≥ {pct(t['lead_term_share'])}"),
         ("全文素材覆盖率", "coverage", pct, "= 100%"),
