@@ -111,7 +111,7 @@ _CAUSE_RE = re.compile(
     r"客观上|主观上|究其|因为|以致|致使|"
     # an explanation by its opening: "因汛期持续降雨，部分工程停工", "主要是对新业态研究不够"
     r"^因(?!地制宜|势利导|材施教|村施策|此)[^，,。；;]{2,24}[，,]|^(?:主要是|主要由于|一方面|另一方面|根子在|加之|再加上)|"
-    r"受.{1,12}(?:制约|限制|冲击|拖累|掣肘)|与.{2,16}(?:有关|有很大关系|密切相关)"
+    r"受限于|囿于|受.{1,12}(?:制约|限制|冲击|拖累|掣肘)|与.{2,16}(?:有关|有很大关系|密切相关)"
 )
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
