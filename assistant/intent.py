@@ -201,7 +201,7 @@ _ADD_KIND = {
 # Where a request and its facts part: sentence and clause ends, a colon that is not part of a
 # time (10:30) or a URL (http://), a line break.
 _BOUNDARY = re.compile(
-    r"[。！!？?；;\n，,：]|:(?!//)(?!\d)|[ \t\u3000](?=[ \t\u3000]*(?:请|你|麻烦|帮我|帮忙|以上|上述)[^\n]{0,20}$)"
+    r"[。！!？?；;\n，,：]|:(?!//)(?!\d)|—+|[ \t\u3000](?=[ \t\u3000]*(?:请|你|麻烦|帮我|帮忙|以上|上述)[^\n]{0,20}$)"
 )
 # "情况：", "素材如下：", "我们局今年的情况是这样的：": a label before the facts, not a fact.
 _LABEL = re.compile(
@@ -309,7 +309,7 @@ def split_request(text: str) -> tuple[str, str | None]:
         return raw, None
     start = head_end + 1 if head_end is not None else 0
     end = tail_start if tail_start is not None and tail_start >= start else len(raw)
-    body = raw[start:end].strip(" \t\n，,：:")
+    body = raw[start:end].strip(" \t\n，,：:—")
     # "…，包括工作情况、存在问题和下步打算。素材：1.…": the request runs on up to the label.
     label = _INNER_LABEL.search(body)
     body = body[label.end() :] if label else _LABEL.sub("", body, count=1)

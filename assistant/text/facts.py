@@ -155,6 +155,7 @@ def norm_fact(text: str) -> str:
 _INLINE_ENUMS = (
     re.compile(r"[①-⑳]"),
     re.compile(r"[（(]\s*\d{1,2}\s*[）)]"),
+    re.compile(r"[（(][一二三四五六七八九十]{1,2}[）)]"),
     re.compile(r"(?<![\d.])\d{1,2}\s*[.．、](?!\d)"),
     re.compile(r"(?<![\u4e00-\u9fff])[一二三四五六七八九十]、"),
     re.compile(r"[一二三四五六七八九十]是"),  # "一是A二是B三是C" typed without a stop
@@ -181,6 +182,9 @@ def _enum_value(marker: str, seen: int = 0) -> int:
         return _SEQUENCE_WORDS[marker[:2]]
     if marker.startswith("最后"):  # the last of a run, whatever its number
         return seen + 1 if seen >= 2 else 0
+    inner = re.search(r"[一二三四五六七八九十]+", marker)
+    if marker[0] in "（(" and inner:  # "（二）"
+        return cn_to_int(inner.group())
     if "①" <= marker[0] <= "⑳":
         return ord(marker[0]) - ord("①") + 1
     if marker[0] in "一二三四五六七八九十":
@@ -232,9 +236,11 @@ def split_chat_facts(text: str) -> list[str]:
     facts ("①A ②B", "（1）A（2）B") and a single sentence may list them with commas or 、
     ("排查隐患1260处，整改了1198处，应急演练12场")."""
     rows = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
-    nums = [re.match(r"(\d{1,2})[ \t\u3000]+(?=\S)", ln) for ln in rows]
-    if len(rows) >= 2 and all(m and int(m.group(1)) == i for i, m in enumerate(nums, 1)):
-        rows = [ln[m.end() :] for ln, m in zip(rows, nums, strict=True) if m]  # "1 推进…" / "2 建设…"
+    # "1 推进…" / "2 建设…", and "一是…。" / "二是…。" each on its own line
+    for rx, value in ((r"(\d{1,2})[ \t\u3000]+(?=\S)", int), (r"([一二三四五六七八九十]{1,2})是(?=\S)", cn_to_int)):
+        nums = [re.match(rx, ln) for ln in rows]
+        if len(rows) >= 2 and all(m and value(m.group(1)) == i for i, m in enumerate(nums, 1)):
+            rows = [ln[m.end() :] for ln, m in zip(rows, nums, strict=True) if m]
     lines = [p for ln in rows for p in _split_inline_enums(ln)]
     facts = split_facts("\n".join(lines))
     if len(facts) == 1 and len(lines) == 1:
