@@ -6,7 +6,7 @@ from __future__ import annotations
 from assistant.models import Flag, Quantity
 from assistant.review.context import Context, FactInfo, short
 from assistant.review.numbers import bigrams, coverage
-from assistant.text.citations import citations, cited_ids
+from assistant.text.citations import Span, citations, cited_ids
 from assistant.text.quantities import quantity_matches
 
 # Below this share of the cited fact's bigrams found in the sentence, the fact "shares nothing".
@@ -29,20 +29,14 @@ def wrong_citation(ctx: Context) -> list[Flag]:
             grams = bigrams(text[a:b])
             qs = [q for q in ctx.quantities if s + a <= q.start < s + b and q.kind != "year"]
             ids = cited_ids(c.text)
+
             missing = [i for i in ids if i not in by_id]
             if missing and by_id:
                 # a citation of a fact the facts do not have ("〔F9〕" beside F1–F5)
-                out.append(
-                    Flag(
-                        "wrong_citation",
-                        text[c.start : c.end],
-                        s + c.start,
-                        s + c.end,
-                        f"标注的{'、'.join(missing)}在素材中不存在（素材共{len(by_id)}条），"
-                        "请核对引用",
-                        fact=missing[0],
-                    )
+                why = (
+                    f"标注的{'、'.join(missing)}在素材中不存在（素材共{len(by_id)}条），请核对引用"
                 )
+                out.append(_flag(c, s, text, why, missing[0]))
                 continue
             for fid in (i for i in ids if i in by_id):
                 given = frozenset().union(*(ctx.fq.facts_of(q) for q in qs))
@@ -64,17 +58,11 @@ def wrong_citation(ctx: Context) -> list[Flag]:
                     continue
                 alt = better[0][1]
                 fi = by_id[fid]
-                out.append(
-                    Flag(
-                        "wrong_citation",
-                        text[c.start : c.end],
-                        s + c.start,
-                        s + c.end,
-                        f"标注的{fid}（“{short(fi.fact.text, 16)}”）与这句话无关，"
-                        f"这句话的内容出自{alt.fact.id}（“{short(alt.fact.text, 16)}”）",
-                        fact=fid,
-                    )
+                why = (
+                    f"标注的{fid}（“{short(fi.fact.text, 16)}”）与这句话无关，"
+                    f"这句话的内容出自{alt.fact.id}（“{short(alt.fact.text, 16)}”）"
                 )
+                out.append(_flag(c, s, text, why, fid))
     return out
 
 
@@ -86,6 +74,11 @@ def _shares(fi: FactInfo, grams: set[str], given: frozenset[str]) -> float:
     cov = coverage(fi.grams, grams)
     back = coverage(grams, fi.grams)
     return 0.0 if max(cov, back) < SHARES_NOTHING else cov
+
+
+def _flag(c: Span, s: int, text: str, reason: str, fid: str) -> Flag:
+    """The flag on citation ``c`` of the sentence ``text`` that starts at ``s``."""
+    return Flag("wrong_citation", text[c.start : c.end], s + c.start, s + c.end, reason, fact=fid)
 
 
 def _number_elsewhere(
