@@ -119,7 +119,7 @@ _CAUSE_RE = re.compile(
 # Words that mark an intention when the status words of the facts parser did not fire.
 _PLAN_RE = re.compile(
     r"^(?:下一步|下步|下一阶段|下阶段|接下来|后续|后面|后期|往后|以后|明年|今后|来年|新的一年|新一年|未来|近期|“?十五五”?期间|\d{4}年(?:将|再|还将)|将要|要|需要|必须|"
-    r"谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|准备|筹建|将于|今年将|明年将|"
+    r"谋划|筹备|着手|探索|争创)|力争|计划|拟|打算|争取|目标|预计|准备(?!不|工作|阶段|充分|金)|筹建|将于|今年将|明年将|"
     # the speaker's resolve ("我们会继续加大…", "还要完善…"), and 将 opening a fact ("将智慧停车纳入
     # 年度民生实事": a summary says 已将 or 纳入了)
     r"^(?:我们|我局|我委|我单位|本单位|我县|我市|我区)?(?:会(?![同议商签审计])|还会|还要|将(?![近军领士]))"
@@ -144,7 +144,7 @@ _DEED = (
     r"获评|入选|授予|推行|更新为|引进|组建|开通|上线|投用|启用|办结|化解|整治|创成|平稳|前列|降至|"
     r"挂牌|揭牌|落成|竣工|通车|开业|投运|"
     r"通过.{0,12}(?:验收|评审|复审|考核|认证|认定|评估)|率先|首次|成功|圆满|获批|"
-    r"(?:在|向)全[国省市]推广|排名(?:上升|提升|前移|进位)|进位|"
+    r"(?:在|向)全[国省市]推广|排名(?:上升|提升|前移|进位)|进位|落户|落地(?=$|[，,。；;])|"
     r"被.{1,12}(?:推广|转发|刊发|采用|肯定|表扬|评为|列为|确定为|命名)|"
     r"(?:明显|显著|大幅|有效|稳步)(?:提升|提高|改善|增强|好转|加强|下降|减少)|"
     # a deed with 了 ("形成了一批经验"), not 为了/除了/了解/不了
@@ -177,7 +177,7 @@ _BAD_MEASURE_RE = re.compile(
     r"失业|辍学|近视|发病|感染|拥堵|时限|时长|耗时|用时|环节|材料|跑动|排队|等待|差错|故障|差评|扰民|噪音|"
     r"审批|办理时间|风险|停电|停水|断电|时间|"
     # a use per unit of output ("万元GDP用水量", "单位增加值能耗"): less is better
-    r"(?:万元|单位)(?:GDP|生产总值|产值|增加值)|"
+    r"(?:万元|单位)(?:GDP|生产总值|产值|增加值)|大班额|留守|空巢|"
     # an average age falling: a team grown younger
     r"年龄"
 )
@@ -204,6 +204,23 @@ def _bad_measure_rises(text: str) -> bool:
     return False
 
 
+# Less than last year or than the average ("比上年少2.3亿元", "比全市平均低15个百分点"), and a bad
+# thing's share that is high ("大班额比例达18%").
+_LESS_THAN_RE = re.compile(
+    r"(?:比|较)(?:上年|去年|上年同期|去年同期|往年|全[国省市县区]平均|平均)[^，,。；;]{0,4}(?:少|低|下降|减少)"
+)
+_BAD_SHARE_RE = re.compile(r"(?:率|比例|占比|比重)(?:达到?|高达|超过|为)\s*[1-9]\d*(?:\.\d+)?%")
+
+
+def _compares_badly(text: str) -> bool:
+    for rx, bad_is_good in ((_LESS_THAN_RE, True), (_BAD_SHARE_RE, False)):
+        for m in rx.finditer(text):
+            bad_thing = bool(_BAD_MEASURE_RE.search(text, 0, m.start()))
+            if bad_thing is not bad_is_good:
+                return True
+    return False
+
+
 def _good_measure_falls(text: str) -> bool:
     for m in _FALL_RE.finditer(text):
         before = text[: m.start()]
@@ -227,7 +244,13 @@ def fact_kind(fact: Fact) -> Role:
     if _CAUSE_RE.search(text):
         return Role.CAUSES
     # a shortfall word outranks a count: "仅开展2次" is a problem, not a result
-    if _shortfall(text) or _low_rank(text) or _good_measure_falls(text) or _bad_measure_rises(text):
+    if (
+        _shortfall(text)
+        or _low_rank(text)
+        or _good_measure_falls(text)
+        or _bad_measure_rises(text)
+        or _compares_badly(text)
+    ):
         return Role.PROBLEMS
     if _bare_action(fact):
         return Role.PLANS
