@@ -145,6 +145,7 @@ _DEED = (
     r"挂牌|揭牌|落成|竣工|通车|开业|投运|"
     r"通过.{0,12}(?:验收|评审|复审|考核|认证|认定|评估)|率先|首次|成功|圆满|获批|"
     r"(?:在|向)全[国省市]推广|排名(?:上升|提升|前移|进位)|进位|落户|落地(?=$|[，,。；;])|"
+    r"(?:降|减)?(?:为|至|到)(?:零|0)(?=$|[，,。；;])|无一(?:例|起|人)|"
     r"被.{1,12}(?:推广|转发|刊发|采用|肯定|表扬|评为|列为|确定为|命名)|"
     r"(?:明显|显著|大幅|有效|稳步)(?:提升|提高|改善|增强|好转|加强|下降|减少)|"
     # a deed with 了 ("形成了一批经验"), not 为了/除了/了解/不了
@@ -221,9 +222,17 @@ def _compares_badly(text: str) -> bool:
     return False
 
 
+# A fall verb opening its clause acts on what follows ("降低企业成本1.2亿元", "全年减少碳排放2万吨",
+# "为企业减少跑动次数3万次"): a deed, not a measure that fell.
+_DEED_FALL_RE = re.compile(r"^(?:全年|累计|共|先后|今年|为[^，,。；;]{1,8}?|帮助[^，,。；;]{1,8}?|助力[^，,。；;]{1,8}?)?$")
+
+
 def _good_measure_falls(text: str) -> bool:
     for m in _FALL_RE.finditer(text):
         before = text[: m.start()]
+        clause = before[max((c.end() for c in _CLAUSE_START.finditer(before)), default=0) :]
+        if _DEED_FALL_RE.match(clause.strip()):
+            continue
         if not (_BAD_MEASURE_RE.search(before) or _BRING_DOWN_RE.search(before)):
             return True
     return False
