@@ -213,12 +213,20 @@ _LESS_THAN_RE = re.compile(
 _BAD_SHARE_RE = re.compile(r"(?:率|比例|占比|比重)(?:达到?|高达|超过|为)\s*[1-9]\d*(?:\.\d+)?%")
 
 
+# A rate of work done on a bad thing is a result ("隐患整改率达100%", "破案率达到85%").
+_WORK_RATE_RE = re.compile(
+    r"整改|处置|办结|化解|破案|结案|查处|完成|覆盖|达标|合格|满意|知晓|参与|接种|成功|调解|服务|关爱|救助|帮扶|清零|销号"
+)
+
+
 def _compares_badly(text: str) -> bool:
-    for rx, bad_is_good in ((_LESS_THAN_RE, True), (_BAD_SHARE_RE, False)):
-        for m in rx.finditer(text):
-            bad_thing = bool(_BAD_MEASURE_RE.search(text, 0, m.start()))
-            if bad_thing is not bad_is_good:
-                return True
+    for m in _LESS_THAN_RE.finditer(text):  # the measure before it or just after ("比上年少发生事故3起")
+        if not _BAD_MEASURE_RE.search(text, 0, m.end() + 8):
+            return True
+    for m in _BAD_SHARE_RE.finditer(text):
+        bad = [b for b in _BAD_MEASURE_RE.finditer(text, 0, m.start())]
+        if bad and not _WORK_RATE_RE.search(text, bad[-1].end(), m.start()):
+            return True
     return False
 
 
