@@ -201,7 +201,7 @@ _ADD_KIND = {
 # Where a request and its facts part: sentence and clause ends, a colon that is not part of a
 # time (10:30) or a URL (http://), a line break.
 _BOUNDARY = re.compile(
-    r"[。！!？?；;\n，,：]|:(?!//)(?!\d)|—+|[ \t\u3000](?=[ \t\u3000]*(?:请|你|麻烦|帮我|帮忙|以上|上述)[^\n]{0,20}$)"
+    r"[。！!？?；;\n，,：】]|:(?!//)(?!\d)|—+|[ \t\u3000](?=[ \t\u3000]*(?:请|你|麻烦|帮我|帮忙|以上|上述)[^\n]{0,20}$)"
 )
 # "情况：", "素材如下：", "我们局今年的情况是这样的：": a label before the facts, not a fact.
 _LABEL = re.compile(
