@@ -191,11 +191,21 @@ def _marks(
     return planned, done
 
 
+# A done word that says the work is over even in a 下步打算 ("已建成", "建成了", "均已完成",
+# "顺利完成"); a bare "完成…30公里" or "建成…" there is the plan's own verb, not a result.
+_OVER = re.compile(r"已|均已|顺利完成|圆满完成|全部完成|全面完成|实现了")
+
+
+def _over(draft: str, a: int, b: int) -> bool:
+    return bool(_OVER.search(draft[a:b])) or draft[b : b + 1] == "了"
+
+
 def status_shift(ctx: Context) -> list[Flag]:
     old = status_shift_clause(ctx)
     out: list[Flag] = []
     for k, (s, e) in enumerate(ctx.sents):
         regs = regions(ctx, k)
+        in_plans = ctx.roles[k] in PLAN
         # a clause-level flag stands unless its word sits in another fact's region whose status
         # it agrees with ("完成12个村污水管网建设" is F2's, done, not the planned F1's)
         mine = [
@@ -208,14 +218,16 @@ def status_shift(ctx: Context) -> list[Flag]:
                 and r.fact.fact.status == _word_status(f.text)
                 for r in regs
             )
+            and not (in_plans and _word_status(f.text) == "done" and not _over(ctx.draft, f.start, f.end))
         ]
         out += mine
         if mine:
             continue
         for r in regs:
             st = r.fact.fact.status
-            if st == "planned" and r.done and not r.planned:
-                span = (min(r.clause[0], r.done[0][0]), max(r.clause[1], r.done[0][1]))
+            done = [d for d in r.done if not in_plans or _over(ctx.draft, *d)]
+            if st == "planned" and done and not r.planned:
+                span = (min(r.clause[0], done[0][0]), max(r.clause[1], done[0][1]))
             elif (
                 st == "planned"
                 and not r.planned
