@@ -87,18 +87,20 @@ _PROBLEM_RE = re.compile(
     r"(?:特征|倾向|痕迹)(?:比较|较为|较|十分|仍然?|依然|日益)?(?:明显|突出|严重|普遍)|"
     # spoken complaints: burdens too many, errands repeated, breakdowns, who is left
     r"(?:检查|会议|文件|表格|台账|考核|督查|报表)(?:过|太|较|很)?多(?=$|[，,。；;、])|疲于|"
-    r"来回跑|多头跑|反复跑|跑好几趟|故障|(?:多是|多为|大多是|基本是)(?:老人|老年人|留守|临聘|临时)"
+    r"来回跑|多头跑|反复跑|跑好几趟|故障|(?:多是|多为|大多是|基本是)(?:老人|老年人|留守|临聘|临时)|"
+    # a thing built and then left alone ("建成后无人管护")
+    r"无人(?:管护|维护|管理|问津|使用|照看|看管|负责)"
 )
 # A deed that solves the trouble it names is a result ("解决用工难题230个", "整改隐患").
 _SOLVE_RE = re.compile(
     r"解决|化解|破解|攻克|整改|消除|排除|纾解|缓解|帮助|补齐|补上|填补|扭转|治理|整治|"
     r"盘活|复耕|复垦|追回|追讨|追缴|清欠|打击|遏制|防范|压降|处置|查处|纠正|问责|通报|排查|查出|查实|查纠|发现|"
-    r"处理|处分|惩处|严惩|追责"
+    r"处理|处分|惩处|严惩|追责|整顿|立案|审查|调查|查办|督办|约谈"
 )
 # ... the trouble being a thing the deed acts on, not a quality ("化解能力弱" is a shortfall).
 _TROUBLE_RE = re.compile(
     r"难题|难点|堵点|痛点|问题|隐患|矛盾|短板|风险|投诉|积压|欠账|瓶颈|空白|盲区|死角|漏洞|差距|缺口|"
-    r"闲置|撂荒|欠薪|拖欠|欠缴|高发|多发|频发|反弹|故障|违规|违纪|推诿|不作为|乱作为|慢作为|异常|虚报|冒领|套取|挪用|截留"
+    r"闲置|撂荒|欠薪|拖欠|欠缴|高发|多发|频发|反弹|故障|违规|违纪|软弱涣散|涣散|推诿|不作为|乱作为|慢作为|异常|虚报|冒领|套取|挪用|截留"
 )
 _CLAUSE_START = re.compile(r"[，,；;。]")
 # A rank outside the first three ("排名全市第9", "全省第15位") is a shortfall; 第1–3 is a result.
@@ -166,6 +168,8 @@ _FIRM_PLAN_RE = re.compile(r"^(?:确保|务必|必须|尽快|抓紧|加紧|争�
 # Intentions said outright (beyond fact.status): a fact opening with 持续/进一步 is a plan only
 # when nothing else is known of it.
 _PLAN_SAID_RE = re.compile(r"^(?:下一步|下步|今后|来年)|力争|计划|拟|打算|争取|目标|预计|将于")
+# A target said as reached ("超过省定目标", "完成年度目标任务"): no plan cue.
+_REACHED_RE = re.compile(r"(?:超过|超出|高于|达到|完成|实现)[^，,。；;]{0,6}目标")
 
 
 # A measure falling: a shortfall when the measure is a good one ("外贸订单量大幅减少", "用电量负
@@ -253,7 +257,7 @@ def fact_kind(fact: Fact) -> Role:
     if (
         fact.status == "planned"
         or _FIRM_PLAN_RE.search(text)
-        or (fact.status != "done" and _PLAN_RE.search(text))
+        or (fact.status != "done" and _PLAN_RE.search(_REACHED_RE.sub("", text)))
         or (fact.status != "done" and _PLAN_FRONT_RE.search(text) and not _COUNT_RE.search(text))
         or (not PAST_RE.search(text) and _TARGET_RE.search(text))
     ):
