@@ -255,9 +255,9 @@ def section_figures(draft: Draft, kinds: dict[str, str], marked: Sequence[str] =
     """Fact precision, lead phrases, gaps and number flags of one drafted section.
 
     ``marked``: facts the drafter used while telling the user it cannot tell their kind ("看不出属
-    于哪一部分……请核对"). They count as right in ``precision`` (the user was asked), not in
-    ``strict_precision``; how many there are is reported beside it, so marking everything unclear
-    cannot raise the figure unseen."""
+    于哪一部分……请核对"). ``precision`` (the figure the target is for) counts them wrong, as the
+    section still uses a fact of another role; ``precision_if_asked`` counts them right (the user
+    was asked), beside how many there are, so marking facts unclear cannot raise the target figure."""
     from assistant.draft.frame import parse_section
     from assistant.draft.grouping import terms
     from assistant.draft.leads import key_terms
@@ -283,8 +283,8 @@ def section_figures(draft: Draft, kinds: dict[str, str], marked: Sequence[str] =
     return {
         "role": str(draft.role),
         "cited": cited,
-        "precision": (len(ok) + len(asked)) / len(judged) if judged else 1.0,
-        "strict_precision": len(ok) / len(judged) if judged else 1.0,
+        "precision": len(ok) / len(judged) if judged else 1.0,
+        "precision_if_asked": (len(ok) + len(asked)) / len(judged) if judged else 1.0,
         "marked_unclear": len([f for f in cited if f in marked]),
         "judged": len(judged),
         "asked": len(asked),
@@ -315,7 +315,7 @@ def _summary(sections: list[dict[str, Any]], reports: list[dict[str, Any]]) -> d
     return {
         "sections": len(sections),
         "fact_precision": mean([s["precision"] for s in sections]),
-        "strict_precision": mean([s.get("strict_precision", s["precision"]) for s in sections]),
+        "precision_if_asked": mean([s.get("precision_if_asked", s["precision"]) for s in sections]),
         # of the facts judged, the share that counts as right only because the drafter asked
         "asked_share": round(
             sum(s.get("asked", 0) for s in sections) / max(1, sum(s.get("judged", 0) for s in sections)), 4
@@ -414,7 +414,7 @@ def format_mixed(res: dict[str, Any]) -> list[str]:
     lines = ["", "混合素材集（成绩、问题、打算混在一起）：新起草 vs 基线（本次同时测得）"]
     rows: list[tuple[str, str, Callable[[Any], str], str]] = [
         ("各部分素材准确率", "fact_precision", pct, f"≥ {pct(t['fact_precision'])}"),
-        ("  不算“请核对”的准确率", "strict_precision", pct, ""),
+        ("  把标了“请核对”的也算对", "precision_if_asked", pct, ""),
         ("  靠“请核对”算对的素材", "asked_share", pct, ""),
         ("要点有小标题的比例", "lead_share", pct, f"≥ {pct(t['lead_share'])}"),
         ("小标题含本条素材关键词", "lead_term_share", pct, f"≥ {pct(t['lead_term_share'])}"),
