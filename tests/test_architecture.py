@@ -51,7 +51,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("corpus",),
     ("draft", "review", "index", "export"),  # stages (siblings)
     ("plan", "intent"),
-    ("service", "sessions", "migrations"),
+    ("service", "sessions", "migrations", "flag_marks"),
     ("evaluation",),
     ("ui", "cli", "launch", "app"),
 )

@@ -10,11 +10,13 @@ import re
 import pytest
 from docx import Document
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button
 
 from assistant.errors import BinaryFileError, EmptyDraftError, MalformedDocxError
 from assistant.models import Flag, Review, Role
 from assistant.service import EDITED_ENGINE, PASTED_ENGINE, Assistant, guess_role
 from assistant.ui.render import export_warning, verdict_short
+from tests.conftest import ROOT
 
 FACTS = "理论学习形式单一，以集中读文件为主\n基层专职宣传干部仅有3名，力量薄弱"
 # A model-style draft: a wrong number (5名 for 3名) in a point the facts support.
@@ -357,3 +359,48 @@ def test_desk_says_when_it_cannot_tell_the_part(app: AppTest) -> None:
     _run(app)
     assert app.selectbox(key="desk_role").value is Role.PROBLEMS
     assert "未判断部分类型" not in _texts(app)
+
+
+def _mark_buttons(at: AppTest, prefix: str) -> list[Button]:
+    return [b for b in at.button if str(b.key).startswith(prefix)]
+
+
+def test_a_flag_marked_as_checked_stays_listed_and_survives_a_restart(app: AppTest) -> None:
+    import streamlit as st
+
+    _open_desk(app)
+    _paste(app, DRAFT, FACTS)
+    assert "还有 1 处待核实" in _texts(app)
+    (mark,) = _mark_buttons(app, "mark_")
+    assert mark.label == "标为已核实"
+    mark.click()
+    _run(app)
+
+    def shows_marked(at: AppTest) -> None:
+        (html_,) = _drafts(at)
+        assert "<mark" not in html_ and "仅有5名" in html_  # no longer highlighted
+        texts = _texts(at)
+        assert "有待核实之处已由您逐条核实" in texts and "审核通过" not in texts
+        assert "已核实" in texts and "数字与素材不一致" in texts  # still listed, greyed
+        assert "还有" not in texts  # the export warning counts open flags only
+        assert [b.label for b in _mark_buttons(at, "unmark_")] == ["撤销"]
+        assert not _mark_buttons(at, "mark_")
+
+    shows_marked(app)
+    st.cache_resource.clear()  # a new process: only what was stored is seen
+    again = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    _run(again)
+    _open_desk(again)
+    shows_marked(again)
+
+    # an edit elsewhere keeps the mark on the same flag in the new version
+    _edit(again, ("力量薄弱", "力量明显薄弱"))
+    assert "第2版" in _texts(again)
+    shows_marked(again)
+
+    _mark_buttons(again, "unmark_")[0].click()  # 撤销
+    _run(again)
+    texts = _texts(again)
+    assert "还有 1 处待核实" in texts and "已由您逐条核实" not in texts
+    (html_,) = _drafts(again)
+    assert ">5名</mark>" in html_

@@ -19,7 +19,7 @@ from assistant.service import DraftStream, role_guess
 from assistant.sessions import DEFAULT_TITLE, DraftVersion, Message
 from assistant.ui import state
 from assistant.ui.audit_view import logged_export
-from assistant.ui.draft_view import DOCX_MIME, render_draft
+from assistant.ui.draft_view import DOCX_MIME, open_review, render_draft
 from assistant.ui.jobs import Cancelled, Job, Reported
 from assistant.ui.page import scroll_to_newest
 from assistant.ui.render import (
@@ -782,7 +782,8 @@ def _export_box(ctx: Ctx, cid: int) -> None:
         plan = load_plan(ctx, cid)
         parts = [(it.key, it.role, it.display_heading) for it in plan.items] if plan else []
         warning = export_warning(
-            (v.draft.review for v in current if v is not None), undrafted_parts(parts, keys)
+            (open_review(ctx.store, v)[0] for v in current if v is not None),
+            undrafted_parts(parts, keys),
         )
         if warning:
             st.warning(warning)

@@ -9,9 +9,20 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from assistant.errors import AssistantError
-from assistant.models import Draft
+from assistant.flag_marks import (
+    FlagId,
+    carry_marks,
+    dump_marks,
+    flag_id,
+    load_marks,
+    markable,
+    marked_flags,
+    marks_key,
+    remaining,
+)
+from assistant.models import Draft, Flag, Review
 from assistant.service import EDITED_ENGINE, PASTED_ENGINE, Assistant
-from assistant.sessions import DraftVersion
+from assistant.sessions import DraftVersion, SessionStore
 from assistant.ui.audit_view import logged_export
 from assistant.ui.render import (
     ENGINE_LABELS,
@@ -61,17 +72,45 @@ def section_file(draft: Draft, title: str, kind: str) -> bytes | str:
 EDIT_INSTRUCTION = "手动修改"
 
 
+def version_marks(store: SessionStore, version: DraftVersion) -> set[FlagId]:
+    """The flags of this version the editor marked as checked. A version never marked takes
+    the marks of the one before it (an edit keeps what was checked on the same text)."""
+    marks: set[FlagId] = set()
+    for v in store.versions(version.conversation_id, version.section_key):
+        if v.version > version.version:
+            break
+        raw = store.get_meta(v.conversation_id, marks_key(v.section_key, v.version))
+        marks = load_marks(raw) if raw is not None else carry_marks(marks, v.draft.review.flags)
+    return marks
+
+
+def open_review(store: SessionStore, version: DraftVersion) -> tuple[Review, int]:
+    """The version's review with only the flags not marked as checked, and how many are."""
+    marks = version_marks(store, version)
+    review = version.draft.review
+    return remaining(review, marks), len(marked_flags(review.flags, marks))
+
+
+def _set_mark(ctx: Ctx, version: DraftVersion, fid: FlagId, checked: bool) -> None:
+    marks = version_marks(ctx.store, version)
+    marks = marks | {fid} if checked else marks - {fid}
+    ctx.store.set_meta(
+        version.conversation_id, marks_key(version.section_key, version.version), dump_marks(marks)
+    )
+
+
 def render_draft(ctx: Ctx, version: DraftVersion, in_chat: bool = True) -> None:
     """``in_chat``: a saved edit is also posted to the conversation as a new message (the
     editor's desk shows the newest version of its text instead)."""
     d = version.draft
+    shown, marked = open_review(ctx.store, version)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         bits = [
             f"**{role_label(d.role)}**",
             f"第{version.version}版",
             ENGINE_LABELS.get(d.engine, d.engine),
-            verdict_short(d.review),
+            verdict_short(shown, marked),
         ]
         if version.accepted:
             bits.append(":green-badge[已采用]")
@@ -83,8 +122,9 @@ def render_draft(ctx: Ctx, version: DraftVersion, in_chat: bool = True) -> None:
         if d.review.verdict == "unverified":
             # Say why beside the badge: a text that was not checked must not look checked.
             st.info("未能审核：" + ("".join(d.review.notes) or "请人工核对。"))
-        st.markdown(highlight_html(d.text, d.review.flags), unsafe_allow_html=True)
-        _flag_list(d)
+        # a flag marked as checked is no longer highlighted; it stays listed in 审核
+        st.markdown(highlight_html(d.text, shown.flags), unsafe_allow_html=True)
+        _flag_list(shown.flags, marked)
         _editor(ctx, version, in_chat)
     with right:
         t_ex, t_facts, t_review, t_cmp, t_ver = st.tabs(["范文", "素材", "审核", "对照", "版本"])
@@ -93,7 +133,7 @@ def render_draft(ctx: Ctx, version: DraftVersion, in_chat: bool = True) -> None:
         with t_facts:
             _facts(d)
         with t_review:
-            _review(d)
+            _review(ctx, version, shown, marked)
         with t_cmp:
             _compare(d)
         with t_ver:
@@ -144,8 +184,9 @@ def _editor(ctx: Ctx, version: DraftVersion, in_chat: bool) -> None:
             (st.error if kind == "error" else st.info)(message)
 
 
-def _flag_list(d: Draft) -> None:
-    flags = d.review.flags
+def _flag_list(flags: list[Flag], marked: int) -> None:
+    if marked:
+        st.caption(f"另有 {marked} 处已由您核实（见“审核”）。")
     if not flags:
         return
     st.markdown(flag_legend_html(f.kind for f in flags), unsafe_allow_html=True)
@@ -187,26 +228,42 @@ def _facts(d: Draft) -> None:
     st.markdown(facts_markdown(d.facts, used))
 
 
-def _review(d: Draft) -> None:
-    r = d.review
-    verdict = verdict_long(r)
+def _review(ctx: Ctx, version: DraftVersion, shown: Review, marked: int) -> None:
+    r = version.draft.review
+    verdict = verdict_long(shown, marked)
     if r.verdict == "pass":
         st.success(verdict)
-    elif r.verdict == "flagged" and not gaps_only(r):
+    elif r.verdict == "flagged" and shown.flags and not gaps_only(shown):
         st.warning(verdict)
     else:
         st.info(verdict)
     for note in r.notes:
         st.caption(note)
-    for f in r.flags:
+    open_ids = {flag_id(f) for f in shown.flags}
+    for i, f in enumerate(r.flags):
         extra = []
         if f.fact:
             extra.append(f"素材 {f.fact}")
         if f.exemplar:
             extra.append(f"范文 {f.exemplar}")
         tail = f"（{'，'.join(extra)}）" if extra else ""
-        st.markdown(
-            f"- **{flag_label(f.kind)}**：“{escape_md(f.text)}”{tail}  \n  {escape_md(f.reason)}"
+        line = f"**{flag_label(f.kind)}**：“{escape_md(f.text)}”{tail}  \n  {escape_md(f.reason)}"
+        checked = markable(f) and flag_id(f) not in open_ids
+        if not markable(f):
+            st.markdown(f"- {line}")
+            continue
+        text_col, button_col = st.columns([4, 1], vertical_alignment="center")
+        if checked:
+            grey = f"{flag_label(f.kind)}：“{escape_md(f.text)}”{tail}"
+            text_col.markdown(f"- :gray[{grey}] :gray-badge[已核实]  \n  :gray[{escape_md(f.reason)}]")
+        else:
+            text_col.markdown(f"- {line}")
+        button_col.button(
+            "撤销" if checked else "标为已核实",
+            key=f"{'unmark' if checked else 'mark'}_{version.id}_{i}",
+            help="撤销“已核实”，重新算作待核实" if checked else "您已核对这一处，确认无误",
+            on_click=_set_mark,
+            args=(ctx, version, flag_id(f), not checked),
         )
     if r.unused_facts:
         st.caption("未使用的素材：" + "、".join(r.unused_facts))
@@ -286,7 +343,7 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
             st.caption(f"第{a}版 → 第{b}版：删去的文字划线标红，新增的文字标绿。")
             st.markdown(diff_html(old, new), unsafe_allow_html=True)
     title = role_label(version.draft.role)
-    warning = export_warning([version.draft.review])
+    warning = export_warning([open_review(ctx.store, version)[0]])
     if warning:
         st.warning(warning)
     c1, c2 = st.columns(2)

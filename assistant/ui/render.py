@@ -58,8 +58,16 @@ def gaps_only(review: Review) -> bool:
     )
 
 
-def verdict_short(review: Review) -> str:
-    """The badge beside a draft's title."""
+# Said when every flag was marked as checked by the editor: never 审核通过, which only a text
+# the checker found nothing in may say.
+ALL_MARKED_SHORT = ":violet-badge[有待核实之处已由您逐条核实]"
+
+
+def verdict_short(review: Review, marked: int = 0) -> str:
+    """The badge beside a draft's title. ``review`` holds the flags not yet marked as checked,
+    ``marked`` counts those the editor marked."""
+    if marked and review.verdict == "flagged" and not review.flags:
+        return ALL_MARKED_SHORT
     if gaps_only(review):
         return f":blue-badge[待补充 {len(review.flags)} 处]"
     if review.verdict == "flagged" and not review.flags and review.unused_facts:
@@ -67,8 +75,16 @@ def verdict_short(review: Review) -> str:
     return VERDICT_SHORT.get(review.verdict, review.verdict)
 
 
-def verdict_long(review: Review) -> str:
-    """The sentence at the top of the 审核 tab."""
+def verdict_long(review: Review, marked: int = 0) -> str:
+    """The sentence at the top of the 审核 tab (``review`` and ``marked`` as for the badge)."""
+    if marked and review.verdict == "flagged":
+        if not review.flags:
+            return f"审核发现的 {marked} 处有待核实之处已由您逐条核实（审核本身没有通过这些句子）。"
+        return f"{_verdict_long(review)}；另有 {marked} 处已由您核实。"
+    return _verdict_long(review)
+
+
+def _verdict_long(review: Review) -> str:
     if gaps_only(review):
         return (
             f"未发现与素材不符之处；还有 {len(review.flags)} 处【待补充】或占位符，"
