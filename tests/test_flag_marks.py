@@ -119,3 +119,23 @@ def test_badge_and_export_warning_count_only_open_flags(
     assert "审核通过" not in verdict_short(shown, n) + verdict_long(shown, n)
     said = export_warning([shown])
     assert (said is None) if warning is None else (said is not None and warning in said)
+
+
+@pytest.mark.parametrize(
+    ("flags", "marks", "said"),
+    [
+        ([NUMBER], set(), "审核发现待核实之处（1 处）"),
+        ([NUMBER], {("changed_number", "5名", 40)}, "1 处有待核实之处已由您逐条核实"),
+        ([NUMBER, CLAIM], {("changed_number", "5名", 40)}, "（1 处）；另有 1 处已由您核实。"),
+        (
+            [NUMBER, GAP],
+            {("changed_number", "5名", 40)},
+            "需要补充素材后改写；另有 1 处已由您核实。",
+        ),
+    ],
+)
+def test_review_sentence_tells_open_flags_from_checked_ones(
+    flags: list[Flag], marks: set[FlagId], said: str
+) -> None:
+    review = Review("flagged", flags, [], [])
+    assert said in verdict_long(remaining(review, marks), len(marked_flags(flags, marks)))

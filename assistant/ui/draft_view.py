@@ -137,7 +137,7 @@ def render_draft(ctx: Ctx, version: DraftVersion, in_chat: bool = True) -> None:
         with t_cmp:
             _compare(d)
         with t_ver:
-            _versions(ctx, version)
+            _versions(ctx, version, shown)
 
 
 def _save_edit(ctx: Ctx, version: DraftVersion, in_chat: bool) -> None:
@@ -303,7 +303,7 @@ def _accept(ctx: Ctx, version_id: int) -> None:
     ctx.store.accept_version(version_id)
 
 
-def _versions(ctx: Ctx, version: DraftVersion) -> None:
+def _versions(ctx: Ctx, version: DraftVersion, shown: Review) -> None:
     all_versions = ctx.store.versions(version.conversation_id, version.section_key)
     by_no = {v.version: v for v in all_versions}
     lines = []
@@ -343,7 +343,7 @@ def _versions(ctx: Ctx, version: DraftVersion) -> None:
             st.caption(f"第{a}版 → 第{b}版：删去的文字划线标红，新增的文字标绿。")
             st.markdown(diff_html(old, new), unsafe_allow_html=True)
     title = role_label(version.draft.role)
-    warning = export_warning([open_review(ctx.store, version)[0]])
+    warning = export_warning([shown])  # flags marked as checked are not counted
     if warning:
         st.warning(warning)
     c1, c2 = st.columns(2)

@@ -80,7 +80,7 @@ def verdict_long(review: Review, marked: int = 0) -> str:
     if marked and review.verdict == "flagged":
         if not review.flags:
             return f"审核发现的 {marked} 处有待核实之处已由您逐条核实（审核本身没有通过这些句子）。"
-        return f"{_verdict_long(review)}；另有 {marked} 处已由您核实。"
+        return f"{_verdict_long(review).rstrip('。')}；另有 {marked} 处已由您核实。"
     return _verdict_long(review)
 
 
