@@ -15,7 +15,8 @@ from assistant.models import ReportInfo, Role, WantedShape
 from assistant.text.numerals import small_number
 
 IntentKind = Literal[
-    "draft", "revise", "outline", "draft_all", "add_facts", "select_facts", "check", "help", "unknown"
+    "draft", "revise", "outline", "draft_all", "add_facts", "select_facts", "set_kind", "check", "help",
+    "unknown",
 ]
 
 HELP_TEXT = (
@@ -24,6 +25,7 @@ HELP_TEXT = (
     "- 连同素材一起说：“根据以下情况帮我写存在问题部分：理论学习形式单一；宣传干部仅有3名”，"
     "或在要求下面逐行粘贴素材；“补充一条：……”把新情况加入素材\n"
     "- 指定用哪些素材：“只用F1到F3”“把F5也写进去”“不用F2”\n"
+    "- 指定素材属于哪一部分：“F5是问题”“F3、F4算成绩”“F6放到下步打算”“F2是原因”\n"
     "- 指定格式：“按（一）（二）格式写工作情况”“用一是二是写三点成绩”\n"
     "- 修改上一稿：“第二点再具体些”“压缩到300字”“加一点关于网络安全的内容”\n"
     "- 整篇报告：“按第一篇范文的结构列个提纲”“参照《2022年市局党组意识形态工作情况报告》列提纲”，"
@@ -146,6 +148,7 @@ class Intent:
     fact_add: list[str] = field(default_factory=list)  # "把F5也写进去"
     fact_drop: list[str] = field(default_factory=list)  # "不用F2"
     draft_text: str | None = None  # "帮我核对这段稿子：…": the text to check
+    fact_kinds: dict[str, Role] = field(default_factory=dict)  # "F5是问题" -> {"F5": PROBLEMS}
 
 
 def find_role(text: str) -> tuple[Role, int, int] | None:
@@ -355,6 +358,36 @@ def _fact_choice(raw: str) -> tuple[list[str] | None, list[str], list[str]] | No
     return None
 
 
+# ---- the user's word on a fact's kind ----------------------------------------------------------------
+# "F5是问题", "F3、F4算成绩", "把F6放到下步打算里", "F2属于原因分析": the whole message says which
+# section facts belong to (a request such as "把F5也写进去" names no kind and is not one).
+_KIND_WORDS: dict[str, Role] = {
+    "存在问题": Role.PROBLEMS, "存在的问题": Role.PROBLEMS, "问题": Role.PROBLEMS, "不足": Role.PROBLEMS,
+    "短板": Role.PROBLEMS, "工作情况": Role.ACHIEVEMENTS, "成绩": Role.ACHIEVEMENTS,
+    "成效": Role.ACHIEVEMENTS, "成果": Role.ACHIEVEMENTS, "做法": Role.ACHIEVEMENTS,
+    "工作成效": Role.ACHIEVEMENTS, "已做的工作": Role.ACHIEVEMENTS, "下步打算": Role.PLANS,
+    "下一步打算": Role.PLANS, "下一步": Role.PLANS, "打算": Role.PLANS, "计划": Role.PLANS,
+    "措施": Role.PLANS, "原因分析": Role.CAUSES, "原因": Role.CAUSES,
+}  # fmt: skip
+_KIND_SET = re.compile(
+    r"^(?:请|麻烦)?(?:把|将)?(?P<ids>[Ff]\s*\d+(?:\s*(?:[、，,和及与跟]|到|至|-|–|—|~|～)\s*[Ff]?\s*\d+)*)"
+    r"\s*(?:都|也|应该|应当|其实|实际上)?(?:是|属于|算作?|算成|归为|归入|归到|归于|放到|放在|放进|划为|划入|划到|"
+    r"改为|改成|标为|当作|作为)\s*(?:一条|一个)?(?:是)?[“\"]?(?P<kind>"
+    + "|".join(sorted(_KIND_WORDS, key=len, reverse=True))
+    + r")[”\"]?(?:的)?(?:素材|内容|部分|那一?部分|这一?部分|里|中|里面|那一?块|类)?(?:吧|了|啊)?[。！!，,\s]*$"
+)
+
+
+def kind_setting(text: str) -> dict[str, Role] | None:
+    """ "F3、F4算成绩" -> {"F3": ACHIEVEMENTS, "F4": ACHIEVEMENTS}; None when the message is
+    anything else."""
+    m = _KIND_SET.match(text.strip())
+    if m is None:
+        return None
+    role = _KIND_WORDS[m.group("kind")]
+    return {fid: role for fid in fact_ids(m.group("ids"))}
+
+
 # ---- a text pasted to be checked -------------------------------------------------------------------
 # A request to check asks someone ("帮我核对…", "请审核以下内容", "这段写得对不对"); "完成审核12件"
 # in a list of facts does not.
@@ -413,6 +446,9 @@ def parse_request(text: str) -> Intent:
     checked is ``check`` with the text in ``draft_text`` (never a request to draft).
     """
     raw = text.strip()
+    kinds = kind_setting(raw)
+    if kinds:
+        return Intent("set_kind", raw, fact_kinds=kinds)
     checked = check_request(raw)
     if checked is not None:
         return checked

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from assistant.draft.allocate import allocate_facts
+from assistant.draft.allocate import KindOverrides, allocate_facts
 from assistant.draft.frame import HEADING_RE, cn_numeral
 from assistant.draft.offline import DEFAULT_TITLES, is_role_title
 from assistant.models import Fact, Role, WantedShape
@@ -217,11 +217,12 @@ def default_plan() -> Plan:
     return Plan(items=items)
 
 
-def allocate(plan: Plan, facts: Sequence[Fact]) -> Plan:
+def allocate(plan: Plan, facts: Sequence[Fact], kinds: KindOverrides | None = None) -> Plan:
     """The plan with each drafted section's facts (first section of a role gets them all) and
-    the facts that fit no section listed as unplaced."""
+    the facts that fit no section listed as unplaced. ``kinds``: the user's word on facts' kinds
+    (fact text -> role), beating the rules."""
     drafted = [it for it in plan.items if it.drafted]
-    shares = allocate_facts([it.role for it in drafted], facts)
+    shares = allocate_facts([it.role for it in drafted], facts, kinds)
     given: set[Role] = set()
     items: list[PlanItem] = []
     for it in plan.items:

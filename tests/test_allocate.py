@@ -213,8 +213,34 @@ def test_selection_note_names_ranges_and_where_the_rest_belongs() -> None:
     note = selection_note(select_facts(Role.PROBLEMS, parse_facts(MIXED)))
     assert note == (
         "本部分用了 F3、F4、F6；F6 看不出属于哪一部分，按您的要求写在这里，请核对；"
-        "F1、F2 适合“工作情况”，F5 适合“下步打算”。"
+        "如属于别的部分，可以说“F6是问题”；F1、F2 适合“工作情况”，F5 适合“下步打算”。"
     )
+
+
+def test_the_users_word_on_a_kind_beats_the_rules() -> None:
+    """ "F6是下步打算", "F1是问题": keyed by the fact's text, used by single sections and the
+    whole-report allocation alike."""
+    from assistant.draft.allocate import select_facts, selection_note
+
+    facts = parse_facts(MIXED)
+    kinds = {"网络评论员队伍": Role.PLANS, "召开理论学习中心组集中学习会议12次": Role.PROBLEMS}
+    problems = select_facts(Role.PROBLEMS, facts, kinds=kinds)
+    assert [f.id for f in problems.used] == ["F1", "F3", "F4"]  # F1 as told, F6 no longer unclear
+    assert problems.unclear == [] and "请核对" not in selection_note(problems)
+    assert problems.elsewhere == {Role.ACHIEVEMENTS: ["F2"], Role.PLANS: ["F5", "F6"]}
+    assert [f.id for f in select_facts(Role.ACHIEVEMENTS, facts, kinds=kinds).used] == ["F2"]
+    # a fact typed with the request leans to it, unless the user has said otherwise
+    leaned = select_facts(Role.ACHIEVEMENTS, facts, lean=["F1", "F6"], kinds=kinds)
+    assert [f.id for f in leaned.used] == ["F2"] and leaned.moved == ["F1", "F6"]
+    shares = allocate_facts([Role.ACHIEVEMENTS, Role.PROBLEMS, Role.PLANS], facts, kinds)
+    assert {r: [f.id for f in fs] for r, fs in shares.items() if fs} == {
+        Role.ACHIEVEMENTS: ["F2"],
+        Role.PROBLEMS: ["F1", "F3", "F4"],
+        Role.PLANS: ["F5", "F6"],
+    }
+    # renumbering does not move it: the same text elsewhere in the list keeps its kind
+    moved = parse_facts("\n".join(["新增一条情况：全年开展督查5次", MIXED]))
+    assert "F2" in [f.id for f in select_facts(Role.PROBLEMS, moved, kinds=kinds).used]
 
 
 # Facts typed in the same message as "帮我写存在问题部分：…" are that section's unless their own

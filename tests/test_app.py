@@ -355,6 +355,41 @@ def test_restart_shows_the_conversation_again(app: AppTest) -> None:
     assert any('class="draft-text"' in m.value and "〔F1〕" in m.value for m in again.markdown)
 
 
+def _last_draft_html(at: AppTest) -> str:
+    return [m.value for m in at.markdown if 'class="draft-text"' in m.value][-1]
+
+
+def test_the_user_says_a_facts_kind_once_and_it_sticks(app: AppTest) -> None:
+    """ "F5是问题": F5 (a count the rules read as a result) goes to 存在问题 and leaves 工作情况,
+    and still does after a restart."""
+    import streamlit as st
+
+    _ask(
+        app,
+        "帮我写工作情况部分：\n1. 召开理论学习中心组集中学习会议12次\n2. 监测处置网络舆情9起\n"
+        "3. 理论学习形式单一，以集中读文件为主\n4. 下一步将组建网络评论员队伍\n"
+        "5. 全年开展意识形态形势研判2次",
+    )
+    assert "〔F5〕" in _last_draft_html(app)
+    _ask(app, "F5是问题")
+    texts = _texts(app)
+    assert "好的，F5 已标为“存在问题”的素材，之后起草会按此分配。" in texts
+    assert "要按新的分配重写“工作情况”吗？可以说“重写工作情况”。" in texts
+    _ask(app, "帮我写存在问题部分")
+    problems = _last_draft_html(app)
+    assert "〔F5〕" in problems and "〔F3〕" in problems and "〔F1〕" not in problems
+    _ask(app, "重写工作情况")
+    assert "〔F5〕" not in _last_draft_html(app) and "〔F1〕" in _last_draft_html(app)
+
+    st.cache_resource.clear()  # a new process: nothing cached, the same data folder
+    again = AppTest.from_file(APP, default_timeout=120).run()
+    assert not again.exception, again.exception
+    _ask(again, "帮我写存在问题部分")
+    assert "〔F5〕" in _last_draft_html(again)
+    _ask(again, "重写工作情况")
+    assert "〔F5〕" not in _last_draft_html(again) and "〔F1〕" in _last_draft_html(again)
+
+
 def test_upload_in_sidebar_shows_error_for_bad_file(app: AppTest) -> None:
     _open_library(app)
     uploader = app.sidebar.get("file_uploader")[0]

@@ -198,6 +198,48 @@ def test_choosing_facts_in_words(
     assert (intent.fact_only, intent.fact_add, intent.fact_drop) == (only, add, drop)
 
 
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("F5是问题", {"F5": Role.PROBLEMS}),
+        ("F5属于存在问题", {"F5": Role.PROBLEMS}),
+        ("F3、F4算成绩", {"F3": Role.ACHIEVEMENTS, "F4": Role.ACHIEVEMENTS}),
+        ("F6放到下步打算", {"F6": Role.PLANS}),
+        ("把F6放到下步打算里", {"F6": Role.PLANS}),
+        ("F2是原因", {"F2": Role.CAUSES}),
+        ("F2属于原因分析。", {"F2": Role.CAUSES}),
+        ("F3到F5是问题", {"F3": Role.PROBLEMS, "F4": Role.PROBLEMS, "F5": Role.PROBLEMS}),
+        ("f1和f2都算成绩", {"F1": Role.ACHIEVEMENTS, "F2": Role.ACHIEVEMENTS}),
+        ("F5 是 问题", {"F5": Role.PROBLEMS}),
+        ("F5应该是“存在问题”", {"F5": Role.PROBLEMS}),
+        ("F7算工作情况的素材", {"F7": Role.ACHIEVEMENTS}),
+        ("F4归入下一步打算吧", {"F4": Role.PLANS}),
+        ("F1是不足", {"F1": Role.PROBLEMS}),
+    ],
+)
+def test_setting_a_facts_kind_in_words(text: str, kinds: dict[str, Role]) -> None:
+    intent = parse_request(text)
+    assert (intent.kind, intent.fact_kinds) == ("set_kind", kinds)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("把F5也写进去", "select_facts"),  # names no kind: a choice of facts, as before
+        ("只用F1到F3", "select_facts"),
+        ("不用F2", "select_facts"),
+        ("只用F1到F3写存在问题", "draft"),
+        ("把F6加上，写下步打算", "draft"),
+        ("F5是问题吗", "draft"),  # a question, not the user's word
+        ("F5是问题，重写存在问题", "draft"),
+        ("帮我写存在问题部分", "draft"),
+    ],
+)
+def test_other_requests_naming_facts_are_not_a_kind_setting(text: str, kind: str) -> None:
+    intent = parse_request(text)
+    assert intent.kind == kind and intent.fact_kinds == {}
+
+
 # ---- a pasted text to check (the editor's desk) --------------------------------------------------
 _PASTED = "二、存在的主要问题\n一是理论学习形式单一〔F1〕；二是宣传干部仅有5名，需要增加〔F2〕。"
 

@@ -83,6 +83,15 @@ def test_allocation_gives_each_section_its_own_facts_and_survives_json() -> None
     assert Plan.from_json("not json") is None
 
 
+def test_allocation_follows_the_users_word_on_a_kind() -> None:
+    """ "F5是问题" said in the chat: the whole report puts F5 under 存在问题, not 工作情况."""
+    facts = parse_facts(MIXED)
+    plan = allocate(default_plan(), facts, {"监测处置网络舆情9起": Role.PROBLEMS})
+    by_role = {it.role: it.fact_ids for it in plan.items}
+    assert by_role[Role.ACHIEVEMENTS] == ["F1"]
+    assert by_role[Role.PROBLEMS] == ["F2", "F3", "F5"]
+
+
 def test_draft_report_goes_in_order_and_says_what_it_skipped() -> None:
     facts = parse_facts("召开理论学习中心组集中学习会议12次\n下一步将组建网络评论员队伍")
     plan = allocate(_sample_plan(), facts)

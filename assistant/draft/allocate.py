@@ -7,7 +7,7 @@ cue words, deterministic, table-tested.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.draft.opening import opening_facts
@@ -50,6 +50,20 @@ class Selection:
         }
 
 
+# The user's own word on a fact's kind ("F5是问题"), keyed by the fact's text so renumbering or
+# editing other facts does not move it. It beats the rules everywhere a kind is used.
+KindOverrides = Mapping[str, Role]
+
+
+def kind_of(fact: Fact, kinds: KindOverrides | None = None) -> Role:
+    """The fact's kind: the user's word when given, else the rules' (text.factkind.fact_kind)."""
+    return (kinds or {}).get(fact.text) or fact_kind(fact)
+
+
+def _clear(fact: Fact, kinds: KindOverrides | None) -> bool:
+    return fact.text in (kinds or {}) or kind_is_clear(fact)
+
+
 def _fact_number(fid: str) -> int:
     return int(fid[1:]) if fid[1:].isdigit() else 0
 
@@ -73,6 +87,7 @@ def select_facts(
     drop: Sequence[str] = (),
     lean: Sequence[str] = (),
     keep: Sequence[str] | None = None,
+    kinds: KindOverrides | None = None,
 ) -> Selection:
     """The facts a single-section request uses: those that fit ``role`` by the same allocation
     whole-report drafting uses, plus facts of unclear kind (marked), adjusted by the user's words
@@ -80,7 +95,8 @@ def select_facts(
 
     ``lean``: facts typed in the same message as the request; they are the section's unless
     their own words clearly mark another kind (text.factkind.marked_against). ``keep``: the facts
-    of the draft being redone, kept as they are (only ``add`` counts as forced then)."""
+    of the draft being redone, kept as they are (only ``add`` counts as forced then).
+    ``kinds``: the user's word on facts' kinds (fact text -> role), beating the rules and ``lean``."""
     known = {f.id for f in facts}
     sel = Selection(role, [])
     if keep is not None or only is not None:
@@ -95,16 +111,17 @@ def select_facts(
             if f.id in chosen or f.id in add:
                 sel.used.append(f)
             else:
-                sel.elsewhere.setdefault(fact_kind(f), []).append(f.id)
+                sel.elsewhere.setdefault(kind_of(f, kinds), []).append(f.id)
         sel.forced = [i for i in add if i in known and i not in chosen]
     else:
         fits = role not in SORTED_ROLES
-        shares = allocate_facts([role], facts) if not fits else {}
+        shares = allocate_facts([role], facts, kinds) if not fits else {}
         own = {f.id for f in shares.get(role, [])}
+        told = kinds or {}
         for f in facts:
             if fits:
                 sel.used.append(f)
-            elif not kind_is_clear(f):
+            elif not _clear(f, kinds):
                 sel.used.append(f)
                 sel.unclear.append(f.id)
             elif f.id in own:
@@ -112,11 +129,11 @@ def select_facts(
             elif f.id in add:
                 sel.used.append(f)
                 sel.forced.append(f.id)
-            elif f.id in lean and marked_against(f, role) is None:
+            elif f.id in lean and f.text not in told and marked_against(f, role) is None:
                 sel.used.append(f)
                 sel.leaned.append(f.id)
             else:
-                sel.elsewhere.setdefault(fact_kind(f), []).append(f.id)
+                sel.elsewhere.setdefault(kind_of(f, kinds), []).append(f.id)
                 if f.id in lean:
                     sel.moved.append(f.id)
     if drop:
@@ -128,8 +145,8 @@ def select_facts(
         by_id = {f.id: f for f in facts}
         for fid in sel.forced:
             f = by_id[fid]
-            if kind_is_clear(f) and allocate_facts([role], [f]).get(role) != [f]:
-                sel.misplaced[fid] = fact_kind(f)
+            if _clear(f, kinds) and allocate_facts([role], [f], kinds).get(role) != [f]:
+                sel.misplaced[fid] = kind_of(f, kinds)
     return sel
 
 
@@ -154,7 +171,11 @@ def selection_note(sel: Selection) -> str:
     if sel.leaned:
         parts.append(f"{fact_ranges(sel.leaned)} 是随这次要求给出的，写在本部分")
     if sel.unclear:
-        parts.append(f"{fact_ranges(sel.unclear)} 看不出属于哪一部分，按您的要求写在这里，请核对")
+        first = sel.unclear[0]
+        parts.append(
+            f"{fact_ranges(sel.unclear)} 看不出属于哪一部分，按您的要求写在这里，请核对；"
+            f"如属于别的部分，可以说“{first}是问题”"
+        )
     moved = set(sel.moved)
     for kind, ids in sel.elsewhere.items():
         mine = [i for i in ids if i in moved]
@@ -174,13 +195,16 @@ def _label(role: Role) -> str:
     return KIND_LABELS.get(role, role.label)
 
 
-def allocate_facts(roles: Sequence[Role], facts: Sequence[Fact]) -> dict[Role, list[Fact]]:
+def allocate_facts(
+    roles: Sequence[Role], facts: Sequence[Fact], kinds: KindOverrides | None = None
+) -> dict[Role, list[Fact]]:
     """Split facts over the roles of a report's outline, keeping the user's order.
 
     A fact goes to the section of its kind when the outline has one; causes fall back to
     problems, plans to tasks/requirements, achievements to tasks (a 工作要点 has no 工作情况).
     A fact whose kind has no section at all goes nowhere: it is returned under Role.OTHER so the
     caller can tell the user rather than push it into a section where it does not belong.
+    ``kinds``: the user's word on facts' kinds (fact text -> role), beating the rules.
     """
     present = list(dict.fromkeys(roles))
     out: dict[Role, list[Fact]] = {r: [] for r in present}
@@ -199,5 +223,5 @@ def allocate_facts(roles: Sequence[Role], facts: Sequence[Fact]) -> dict[Role, l
         return next((r for r in candidates if r in out and r is not Role.OTHER), Role.OTHER)
 
     for fact in facts:
-        out[target(fact_kind(fact))].append(fact)
+        out[target(kind_of(fact, kinds))].append(fact)
     return out

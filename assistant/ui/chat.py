@@ -4,6 +4,7 @@ and the export of the assembled report."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -45,6 +46,8 @@ if TYPE_CHECKING:  # python-docx is imported only when a file is downloaded
     from assistant.plan import Plan, PlanItem
 
 PLAN_META_KEY = "plan"  # assistant.plan.META_KEY, known here without loading the planner
+# The user's word on facts' kinds ("F5是问题"): JSON {fact text: role}, kept with the conversation.
+KINDS_META_KEY = "fact_kinds"
 CANCELLED_NOTICE = "已取消：这次要求没有生成草稿。可以重新发送要求。"
 _log = logging.getLogger(__name__)
 FACTS_PLACEHOLDER = (
@@ -240,6 +243,8 @@ def handle_request(ctx: Ctx, cid: int, text: str, facts: list[Fact]) -> None:
             _draft_request(ctx, cid, intent, carried if carried else facts, lean=bool(carried))
         elif intent.kind == "check":
             _check(ctx, cid, intent, facts)
+        elif intent.kind == "set_kind":
+            _set_kinds(ctx, cid, intent, facts)
         elif intent.kind == "select_facts":
             _redraft_with(ctx, cid, intent, facts)
         elif intent.kind == "revise":
@@ -278,6 +283,7 @@ def _draft_request(
         add=intent.fact_add,
         drop=intent.fact_drop,
         lean=[f.id for f in facts] if lean else (),
+        kinds=load_kinds(ctx, cid),
     )
     note = selection_note(sel)
     if not sel.used:
@@ -359,13 +365,60 @@ def _redraft_with(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> 
     # "把F4也写进去": the last draft's facts stay, only F4 is forced (the note names it alone)
     keep = None if intent.fact_only is not None else [f.id for f in base.draft.facts if f.id in known]
     sel = select_facts(
-        base.draft.role, facts, only=intent.fact_only, add=intent.fact_add, drop=intent.fact_drop, keep=keep
-    )
+        base.draft.role, facts, only=intent.fact_only, add=intent.fact_add, drop=intent.fact_drop, keep=keep,
+        kinds=load_kinds(ctx, cid),
+    )  # fmt: skip
     if not sel.used:
         _say(ctx, cid, "这样就没有可用的素材了，草稿保持不变。", kind="notice")
         return
     _say(ctx, cid, selection_note(sel))
     _draft(ctx, cid, base.draft.role, sel.used, None, section_key=base.section_key)
+
+
+def load_kinds(ctx: Ctx, cid: int) -> dict[str, Role]:
+    """The user's word on facts' kinds in this conversation (fact text -> role)."""
+    raw = ctx.store.get_meta(cid, KINDS_META_KEY)
+    if not raw:
+        return {}
+    out: dict[str, Role] = {}
+    for text, value in json.loads(raw).items():
+        try:
+            out[text] = Role(value)
+        except ValueError:  # a role this version does not know: the rules decide
+            continue
+    return out
+
+
+def _set_kinds(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
+    """ "F5是问题": the facts' kind as the user says, stored by their text so it sticks when
+    other facts are renumbered or edited; a current draft it changes is offered a redraft."""
+    from assistant.draft.allocate import KIND_LABELS, SORTED_ROLES, fact_ranges
+
+    by_id = {f.id: f for f in facts}
+    missing = [i for i in intent.fact_kinds if i not in by_id]
+    if missing:
+        _say(ctx, cid, f"素材里没有{fact_ranges(missing)}（现有 {len(facts)} 条），没有改动。", kind="notice")
+        return
+    kinds = load_kinds(ctx, cid)
+    for fid, role in intent.fact_kinds.items():
+        kinds[by_id[fid].text] = role
+    ctx.store.set_meta(
+        cid, KINDS_META_KEY, json.dumps({t: r.value for t, r in kinds.items()}, ensure_ascii=False)
+    )
+    said = []
+    for role in dict.fromkeys(intent.fact_kinds.values()):
+        ids = [i for i, r in intent.fact_kinds.items() if r is role]
+        said.append(f"{fact_ranges(ids)} 已标为“{KIND_LABELS.get(role, role.label)}”的素材")
+    answer = "好的，" + "，".join(said) + "，之后起草会按此分配。"
+    last = _last_draft(ctx, cid, None)
+    if last is not None and last.draft.role in SORTED_ROLES:
+        role = last.draft.role
+        cited = {f.text for f in last.draft.facts}
+        changed = [by_id[i].text for i in intent.fact_kinds]
+        if any((t in cited) != (kinds[t] is role) for t in changed):
+            name = KIND_LABELS.get(role, role_label(role))
+            answer += f"要按新的分配重写“{name}”吗？可以说“重写{name}”。"
+    _say(ctx, cid, answer)
 
 
 def _say(ctx: Ctx, cid: int, text: str, kind: str = "text") -> None:
@@ -568,7 +621,7 @@ def _revise(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
     draft = base.draft
     if facts:  # revisions use the facts as they are now, edits included, of this section only
         cited = {f.id for f in draft.facts}
-        fitting = {f.id for f in select_facts(draft.role, facts).used}
+        fitting = {f.id for f in select_facts(draft.role, facts, kinds=load_kinds(ctx, cid)).used}
         draft = dataclasses.replace(draft, facts=[f for f in facts if f.id in cited | fitting])
     cfg = state.effective_settings(ctx)
     instruction = intent.instruction or intent.text
@@ -654,7 +707,7 @@ def _draft_all(ctx: Ctx, cid: int, facts: Sequence[Fact]) -> None:
         )
     # Each section gets the facts that serve it (done -> 工作情况, shortcomings -> 存在问题,
     # plans -> 下步打算), never the whole list.
-    plan = allocate(plan, facts)
+    plan = allocate(plan, facts, load_kinds(ctx, cid))
     _save_plan(ctx, cid, plan)
     cfg = state.effective_settings(ctx)
     work = _report_work(ctx, cid, plan, list(facts), cfg)
