@@ -213,7 +213,7 @@ def test_selection_note_names_ranges_and_where_the_rest_belongs() -> None:
     note = selection_note(select_facts(Role.PROBLEMS, parse_facts(MIXED)))
     assert note == (
         "本部分用了 F3、F4、F6；F6 看不出属于哪一部分，按您的要求写在这里，请核对；"
-        "如属于别的部分，可以说“F6是问题”；F1、F2 适合“工作情况”，F5 适合“下步打算”。"
+        "如属于别的部分，可以说“F6是成绩”；F1、F2 适合“工作情况”，F5 适合“下步打算”。"
     )
 
 
@@ -227,6 +227,8 @@ def test_the_users_word_on_a_kind_beats_the_rules() -> None:
     problems = select_facts(Role.PROBLEMS, facts, kinds=kinds)
     assert [f.id for f in problems.used] == ["F1", "F3", "F4"]  # F1 as told, F6 no longer unclear
     assert problems.unclear == [] and "请核对" not in selection_note(problems)
+    plans = selection_note(select_facts(Role.PLANS, facts))  # untold, F6 is unclear there too
+    assert "F6 看不出属于哪一部分，按您的要求写在这里，请核对；如属于别的部分，可以说“F6是问题”" in plans
     assert problems.elsewhere == {Role.ACHIEVEMENTS: ["F2"], Role.PLANS: ["F5", "F6"]}
     assert [f.id for f in select_facts(Role.ACHIEVEMENTS, facts, kinds=kinds).used] == ["F2"]
     # a fact typed with the request leans to it, unless the user has said otherwise

@@ -171,10 +171,10 @@ def selection_note(sel: Selection) -> str:
     if sel.leaned:
         parts.append(f"{fact_ranges(sel.leaned)} 是随这次要求给出的，写在本部分")
     if sel.unclear:
-        first = sel.unclear[0]
+        other = "成绩" if sel.role in (Role.PROBLEMS, Role.CAUSES) else "问题"  # a section not this one
         parts.append(
             f"{fact_ranges(sel.unclear)} 看不出属于哪一部分，按您的要求写在这里，请核对；"
-            f"如属于别的部分，可以说“{first}是问题”"
+            f"如属于别的部分，可以说“{sel.unclear[0]}是{other}”"
         )
     moved = set(sel.moved)
     for kind, ids in sel.elsewhere.items():
