@@ -110,3 +110,5 @@ def test_an_xx_slot_in_a_faithful_text_is_a_reminder_not_a_dispute() -> None:
     res = check_eval.score(cases, check_eval.current_checker)
     assert res["false_flags_by_kind"] == {"placeholder_left": 1}
     assert res["false_flag_rate"] == 0.5 and res["disputed_faithful_rate"] == 0.0
+    # still listed among the faithful cases' flags, for the dev report
+    assert [f["case"] for f in res["false_flags"]] == ["x1"]

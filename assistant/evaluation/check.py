@@ -582,14 +582,14 @@ def score(cases: list[CheckCase], checker: Checker, details: bool = True) -> dic
                 false_kinds[f.kind] = false_kinds.get(f.kind, 0) + 1
             if review.flags:
                 flagged += 1
-            # an XX slot left in a faithful text is a true reminder, not a dispute of the facts
-            if any(f.kind != "placeholder_left" for f in review.flags):
-                disputed += 1
                 if details:
                     false += [
                         {"case": case.id, "kind": f.kind, "text": f.text, "reason": f.reason}
                         for f in review.flags
                     ]
+            # an XX slot left in a faithful text is a true reminder, not a dispute of the facts
+            if any(f.kind != "placeholder_left" for f in review.flags):
+                disputed += 1
         else:
             extra += sum(
                 1 for f in review.flags if not any(f.start < e and f.end > s for s, e in spans)
