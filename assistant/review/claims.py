@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from functools import lru_cache
 
 from assistant.models import Flag, Role
@@ -190,7 +191,7 @@ _NEGATED = re.compile(r"^[不没]")
 _PARALLEL = re.compile(r"[\u4e00-\u9fff]{2,8}(?:[、，,][\u4e00-\u9fff]{2,8})+")
 
 
-def _slogan(quoted: str, known: list[str]) -> bool:
+def _slogan(quoted: str, known: Sequence[str]) -> bool:
     """A quoted well-known slogan, whole or of slogan parts ("双随机、一公开")."""
     parts = [p for p in re.split(r"[、，,\s]", quoted) if p]
     return bool(parts) and all(p in known or any(p in k for k in known) for p in parts)
@@ -451,7 +452,7 @@ def _specific(clause: str, fact_sq: str | None = None) -> bool:
         return bool(QUOTE_RE.search(clause))
     return any(
         squash(m.group(1)) not in fact_sq
-        and not _slogan(m.group(1), list(slogans()))
+        and not _slogan(m.group(1), slogans())
         and not _NEGATED.match(m.group(1))
         for m in QUOTE_RE.finditer(clause)
     )

@@ -655,7 +655,7 @@ def _honour_given(name: str, fact_sq: str) -> bool:
 def unsupported_name(ctx: Context) -> list[Flag]:
     fact_sq = ctx.fact_text_sq
     fact_text = "\n".join(f.text for f in ctx.facts)
-    fact_names = fact_names_of("\n".join(f.text for f in ctx.facts))
+    fact_names = fact_names_of(fact_text)
     out: list[Flag] = []
     for n in names(ctx.draft, ctx.once("cut", lambda: cut_words(ctx.draft))):
         core = squash(n.text)
@@ -688,7 +688,7 @@ def unsupported_name(ctx: Context) -> list[Flag]:
             for f in fact_names
         ):
             continue  # "县医院" for the facts' 县人民医院
-        rivals = _rivals(n, fact_names, "\n".join(f.text for f in ctx.facts))
+        rivals = _rivals(n, fact_names, fact_text)
         if not rivals and not _specific(n, ctx.draft):
             continue
         label = _KIND_LABEL[n.kind]
