@@ -196,10 +196,15 @@ _ADD_FACTS = re.compile(
     r"(?P<kind>问题|不足|成绩|成效|做法|打算|计划|措施|原因)?"
     r"(?:素材|情况|材料|事实|内容|数据)?(?:如下)?(?:没写|漏写了?|漏了|忘了写?|也要写上?|要加上)?$"
 )
-_ADD_KIND = {
-    "问题": Role.PROBLEMS, "不足": Role.PROBLEMS, "成绩": Role.ACHIEVEMENTS,
-    "成效": Role.ACHIEVEMENTS, "做法": Role.ACHIEVEMENTS, "打算": Role.PLANS, "计划": Role.PLANS,
-    "措施": Role.PLANS, "原因": Role.CAUSES,
+# The section a word names when the user says which part facts belong to ("再加一条问题：…",
+# "F5是问题").
+_KIND_WORDS: dict[str, Role] = {
+    "存在问题": Role.PROBLEMS, "存在的问题": Role.PROBLEMS, "问题": Role.PROBLEMS, "不足": Role.PROBLEMS,
+    "短板": Role.PROBLEMS, "工作情况": Role.ACHIEVEMENTS, "成绩": Role.ACHIEVEMENTS,
+    "成效": Role.ACHIEVEMENTS, "成果": Role.ACHIEVEMENTS, "做法": Role.ACHIEVEMENTS,
+    "工作成效": Role.ACHIEVEMENTS, "已做的工作": Role.ACHIEVEMENTS, "下步打算": Role.PLANS,
+    "下一步打算": Role.PLANS, "下一步": Role.PLANS, "打算": Role.PLANS, "计划": Role.PLANS,
+    "措施": Role.PLANS, "原因分析": Role.CAUSES, "原因": Role.CAUSES,
 }  # fmt: skip
 # Where a request and its facts part: sentence and clause ends, a colon that is not part of a
 # time (10:30) or a URL (http://), a line break.
@@ -361,14 +366,6 @@ def _fact_choice(raw: str) -> tuple[list[str] | None, list[str], list[str]] | No
 # ---- the user's word on a fact's kind ----------------------------------------------------------------
 # "F5是问题", "F3、F4算成绩", "把F6放到下步打算里", "F2属于原因分析": the whole message says which
 # section facts belong to (a request such as "把F5也写进去" names no kind and is not one).
-_KIND_WORDS: dict[str, Role] = {
-    "存在问题": Role.PROBLEMS, "存在的问题": Role.PROBLEMS, "问题": Role.PROBLEMS, "不足": Role.PROBLEMS,
-    "短板": Role.PROBLEMS, "工作情况": Role.ACHIEVEMENTS, "成绩": Role.ACHIEVEMENTS,
-    "成效": Role.ACHIEVEMENTS, "成果": Role.ACHIEVEMENTS, "做法": Role.ACHIEVEMENTS,
-    "工作成效": Role.ACHIEVEMENTS, "已做的工作": Role.ACHIEVEMENTS, "下步打算": Role.PLANS,
-    "下一步打算": Role.PLANS, "下一步": Role.PLANS, "打算": Role.PLANS, "计划": Role.PLANS,
-    "措施": Role.PLANS, "原因分析": Role.CAUSES, "原因": Role.CAUSES,
-}  # fmt: skip
 _KIND_SET = re.compile(
     r"^(?:请|麻烦)?(?:把|将)?(?P<ids>[Ff]\s*\d+(?:\s*(?:[、，,和及与跟]|到|至|-|–|—|~|～)\s*[Ff]?\s*\d+)*)"
     r"\s*(?:都|也|应该|应当|其实|实际上)?(?:是|属于|算作?|算成|归为|归入|归到|归于|放到|放在|放进|划为|划入|划到|"
@@ -466,7 +463,7 @@ def parse_request(text: str) -> Intent:
     if intent.kind not in ("draft", "draft_all", "outline") or added:
         m = added
         kind = m.group("kind") if m else None
-        intent = Intent("add_facts", request, role=_ADD_KIND.get(kind) if kind else None)
+        intent = Intent("add_facts", request, role=_KIND_WORDS.get(kind) if kind else None)
     intent.text = raw
     intent.facts_text = facts_text
     return intent
