@@ -167,7 +167,7 @@ def selection_note(sel: Selection) -> str:
         parts.append(f"{fact_ranges(plain)} 是按您的要求写入的")
     for kind in dict.fromkeys(sel.misplaced.values()):
         ids = [i for i, k in sel.misplaced.items() if k is kind]
-        parts.append(f"{fact_ranges(ids)} 看起来属于“{_label(kind)}”，已按您的要求写入本部分")
+        parts.append(f"{fact_ranges(ids)} 看起来属于“{kind_label(kind)}”，已按您的要求写入本部分")
     if sel.leaned:
         parts.append(f"{fact_ranges(sel.leaned)} 是随这次要求给出的，写在本部分")
     if sel.unclear:
@@ -180,9 +180,9 @@ def selection_note(sel: Selection) -> str:
     for kind, ids in sel.elsewhere.items():
         mine = [i for i in ids if i in moved]
         if mine:
-            parts.append(f"您随要求给出的 {fact_ranges(mine)} 看起来属于“{_label(kind)}”，没有写入本部分")
+            parts.append(f"您随要求给出的 {fact_ranges(mine)} 看起来属于“{kind_label(kind)}”，没有写入本部分")
     others = [
-        f"{fact_ranges(rest)} 适合“{_label(r)}”"
+        f"{fact_ranges(rest)} 适合“{kind_label(r)}”"
         for r, ids in sel.elsewhere.items()
         if (rest := [i for i in ids if i not in moved])
     ]
@@ -191,7 +191,8 @@ def selection_note(sel: Selection) -> str:
     return "；".join(parts) + "。"
 
 
-def _label(role: Role) -> str:
+def kind_label(role: Role) -> str:
+    """What a kind of fact is called when the user is told where it goes ("存在问题")."""
     return KIND_LABELS.get(role, role.label)
 
 

@@ -392,7 +392,7 @@ def load_kinds(ctx: Ctx, cid: int) -> dict[str, Role]:
 def _set_kinds(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> None:
     """ "F5是问题": the facts' kind as the user says, stored by their text so it sticks when
     other facts are renumbered or edited; a current draft it changes is offered a redraft."""
-    from assistant.draft.allocate import KIND_LABELS, SORTED_ROLES, fact_ranges
+    from assistant.draft.allocate import SORTED_ROLES, fact_ranges, kind_label
 
     by_id = {f.id: f for f in facts}
     missing = [i for i in intent.fact_kinds if i not in by_id]
@@ -408,7 +408,7 @@ def _set_kinds(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> Non
     said = []
     for role in dict.fromkeys(intent.fact_kinds.values()):
         ids = [i for i, r in intent.fact_kinds.items() if r is role]
-        said.append(f"{fact_ranges(ids)} 已标为“{KIND_LABELS.get(role, role.label)}”的素材")
+        said.append(f"{fact_ranges(ids)} 已标为“{kind_label(role)}”的素材")
     answer = "好的，" + "，".join(said) + "，之后起草会按此分配。"
     last = _last_draft(ctx, cid, None)
     if last is not None and last.draft.role in SORTED_ROLES:
@@ -416,7 +416,7 @@ def _set_kinds(ctx: Ctx, cid: int, intent: Intent, facts: Sequence[Fact]) -> Non
         cited = {f.text for f in last.draft.facts}
         changed = [by_id[i].text for i in intent.fact_kinds]
         if any((t in cited) != (kinds[t] is role) for t in changed):
-            name = KIND_LABELS.get(role, role_label(role))
+            name = kind_label(role)
             answer += f"要按新的分配重写“{name}”吗？可以说“重写{name}”。"
     _say(ctx, cid, answer)
 
